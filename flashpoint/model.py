@@ -118,6 +118,10 @@ class Quote:
     cue: Span | None = None
     speaker: Speaker = field(default_factory=Speaker)
     outlet: Span | None = None
+    parts: tuple[Span, ...] = ()
+    """The content's pieces when it is discontinuous (a quote split by "he said"); else empty."""
+    score: float | None = None
+    """Confidence of the cue (0-1) when a learned model found it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

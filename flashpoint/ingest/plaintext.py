@@ -111,7 +111,7 @@ def parse(text: str) -> ParsedText:
     if not nonempty:
         return out
     title_i = nonempty[0]
-    out.title = lines[title_i].strip()
+    out.title = lines[title_i].strip().lstrip("\ufeff").strip()
     _take_head(lines, nonempty[1 : 1 + HEAD_LINES], keep, out)
     _take_tail(lines, nonempty[1:], keep, out)
     body = "\n".join(line for line, k in zip(lines, keep, strict=True) if k)
@@ -136,13 +136,16 @@ def _take_head(lines: list[str], head: list[int], keep: list[bool], out: ParsedT
 
 
 def _take_tail(lines: list[str], body: list[int], keep: list[bool], out: ParsedText) -> None:
+    found_credits: list[tuple[str, list[str]]] = []
     for i in reversed(body):
         line = lines[i]
         found = credit(line)
         if found:
-            getattr(out, found[0])[0:0] = found[1]
+            found_credits.insert(0, found)
         elif is_call_to_action(line):
             out.outlet = out.outlet or outlet_from_cta(line)
         elif not _SEPARATOR.match(line):
             break
         keep[i] = False
+    for role, names in found_credits:
+        getattr(out, role).extend(names)

@@ -1,0 +1,290 @@
+"""Candidates and features for the learned parts of the ``quotes`` analyzer.
+
+Two small linear models (trained by ``scripts/train_quotes.py`` on PolNeAR train)
+read the features built here:
+
+* the **cue** model scores every verb, noun or adjective as the head of an
+  attribution cue (``said``, ``according to``, ``believes``, ``claims``...);
+* the **content** model ranks, for one cue, the candidate contents proposed by
+  :func:`content_candidates` from the dependency parse (the clausal complement,
+  the object, the clause an ``according to`` hangs on, an adjacent quotation...).
+
+Both the training script and the analyzer call these functions, so the
+features can never drift apart.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
+CHILD_DEPS = frozenset(
+    {"ccomp", "dobj", "xcomp", "nsubjpass", "nsubj", "acl", "advcl", "oprd", "attr",
+     "dative", "acomp", "parataxis", "npadvmod", "appos", "relcl"}
+)
+GRANDCHILD = frozenset(
+    {("xcomp", "dobj"), ("xcomp", "ccomp"), ("dobj", "acl"), ("acomp", "ccomp"),
+     ("advcl", "dobj"), ("advcl", "ccomp"), ("xcomp", "xcomp"), ("dobj", "relcl")}
+)
+PARENT_DEPS = frozenset(
+    {"prep", "parataxis", "relcl", "acl", "advcl", "ccomp", "conj", "amod", "advmod",
+     "compound", "nsubj", "npadvmod"}
+)
+QUOTE_CHARS = frozenset("\"“”«»„‟‘’'`")
+MODEL_RESOURCE = ("flashpoint.data.quotes", "model.json")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible content for one cue: its tokens (sorted indices) and how it was found."""
+
+    kind: str
+    tokens: tuple[int, ...]
+    quote: bool = False
+    """True when the content is a quotation; ``chars`` then gives its exact extent."""
+    chars: tuple[tuple[int, int], ...] = ()
+
+
+class Quotations:
+    """Quotation spans of one text, with fast lookup by character offset."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.spans = list(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def containing(self, char: int) -> int | None:
+        """Index of the quotation containing ``char`` (marks included), if any."""
+        i = bisect.bisect_right(self.starts, char) - 1
+        if i >= 0 and self.spans[i][0] <= char < self.spans[i][1]:
+            return i
+        return None
+
+    def within(self, start: int, end: int) -> list[int]:
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, end)
+        return [i for i in range(lo, hi) if self.spans[i][1] <= end + 1]
+
+
+def token_range(doc: Doc, start: int, end: int) -> tuple[int, ...]:
+    """Indices of the tokens overlapping characters ``[start, end)``."""
+    first = doc.char_span(start, end, alignment_mode="expand")
+    if first is None:
+        return ()
+    return tuple(range(first.start, first.end))
+
+
+def _span_tokens(tok: Token, sent_start: int, sent_end: int) -> tuple[int, ...]:
+    return tuple(t.i for t in tok.subtree if sent_start <= t.i < sent_end)
+
+
+def _trim(doc: Doc, toks: Iterable[int]) -> tuple[int, ...]:
+    ids = sorted(set(toks))
+    while ids and (doc[ids[0]].is_punct or doc[ids[0]].is_space) and not _is_quote(doc[ids[0]]):
+        ids.pop(0)
+    while ids and (doc[ids[-1]].is_punct or doc[ids[-1]].is_space) and not _is_quote(doc[ids[-1]]):
+        ids.pop()
+    return tuple(ids)
+
+
+def _is_quote(tok: Token) -> bool:
+    return bool(tok.text) and all(ch in QUOTE_CHARS for ch in tok.text)
+
+
+def content_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candidate]:
+    """Possible contents of the attribution headed by ``cue``, from parse and quotation marks."""
+    sent = cue.sent
+    s0, s1 = sent.start, sent.end
+    found: dict[tuple[int, ...], Candidate] = {}
+
+    def add(kind: str, toks: Iterable[int], **kw: object) -> None:
+        ids = _trim(doc, (i for i in toks if i != cue.i))
+        if ids and ids not in found:
+            found[ids] = Candidate(kind, ids, **kw)  # type: ignore[arg-type]
+
+    for child in cue.children:
+        if child.dep_ in CHILD_DEPS:
+            add(f"child:{child.dep_}", _span_tokens(child, s0, s1))
+            for gc in child.children:
+                if (child.dep_, gc.dep_) in GRANDCHILD:
+                    add(f"gc:{child.dep_}/{gc.dep_}", _span_tokens(gc, s0, s1))
+        elif child.dep_ == "prep":
+            for gc in child.children:
+                if gc.dep_ in ("pobj", "pcomp"):
+                    add(f"prep:{gc.dep_}", _span_tokens(gc, s0, s1))
+    if cue.dep_ in PARENT_DEPS and cue.head.i != cue.i:
+        own = set(_span_tokens(cue, s0, s1))
+        rest = [i for i in _span_tokens(cue.head, s0, s1) if i not in own]
+        add(f"parent:{cue.dep_}", rest)
+    for cand in quote_candidates(doc, cue, quotes):
+        if cand.tokens not in found:
+            found[cand.tokens] = cand
+    return list(found.values())
+
+
+def quote_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candidate]:
+    """Quotations in the cue's sentence, alone or joined with one continuing right after it."""
+    sent = cue.sent
+    text = doc.text
+    inside = quotes.containing(cue.idx)
+    if inside is not None:
+        return []
+    ids = quotes.within(sent.start_char, sent.end_char)
+    ids = [i for i in ids if quotes.spans[i][1] <= sent.end_char + 2]
+    out: list[Candidate] = []
+    if not ids:
+        # ``He said: / "..."``: a quotation opening right after the sentence ends
+        nxt = quotes.within(sent.end_char, sent.end_char + 3)
+        if nxt and text[sent.start_char:sent.end_char].rstrip().endswith(":"):
+            ids = nxt[:1]
+        else:
+            return out
+    chars = tuple(quotes.spans[i] for i in ids)
+    out.append(_quote_cand(doc, "quote", chars))
+    after = quotes.within(sent.end_char, sent.end_char + 3)
+    if after and after[0] not in ids and _gap_is_blank(text, sent.end_char, quotes.spans[after[0]][0]):
+        out.append(_quote_cand(doc, "quote+next", (*chars, quotes.spans[after[0]])))
+    if len(ids) > 1:
+        nearest = min(ids, key=lambda i: min(abs(quotes.spans[i][0] - cue.idx),
+                                             abs(quotes.spans[i][1] - cue.idx)))
+        out.append(_quote_cand(doc, "quote:nearest", (quotes.spans[nearest],)))
+    return out
+
+
+def _gap_is_blank(text: str, a: int, b: int) -> bool:
+    return not text[a:b].strip()
+
+
+def _quote_cand(doc: Doc, kind: str, chars: tuple[tuple[int, int], ...]) -> Candidate:
+    toks: list[int] = []
+    for s, e in chars:
+        toks.extend(token_range(doc, s, e))
+    return Candidate(kind, tuple(sorted(set(toks))), quote=True, chars=chars)
+
+
+# --- features ---------------------------------------------------------------------------
+
+
+def _subject(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "poss"):
+            return c
+    return None
+
+
+def _subject_class(subj: Token | None) -> str:
+    if subj is None:
+        return "none"
+    if subj.pos_ == "PRON":
+        return f"pron:{subj.lower_}"
+    if subj.ent_type_:
+        return f"ent:{subj.ent_type_}"
+    return f"pos:{subj.pos_}"
+
+
+def cue_features(doc: Doc, tok: Token, quotes: Quotations) -> list[str]:
+    """Sparse binary features of ``tok`` as the head of an attribution cue."""
+    lemma = tok.lemma_.lower()
+    deps = sorted({c.dep_ for c in tok.children})
+    subj = _subject(tok)
+    if subj is None and tok.dep_ in ("xcomp", "conj", "advcl") and tok.head.i != tok.i:
+        subj = _subject(tok.head)
+    subj_cls = _subject_class(subj)
+    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "<end>"
+    prev = doc[tok.i - 1].lower_ if tok.i > 0 else "<start>"
+    in_quote = quotes.containing(tok.idx) is not None
+    sent_quotes = bool(quotes.within(tok.sent.start_char, tok.sent.end_char))
+    feats = [
+        "bias", f"lemma={lemma}", f"lower={tok.lower_}", f"pos={tok.pos_}", f"tag={tok.tag_}",
+        f"dep={tok.dep_}", f"lemma_dep={lemma}|{tok.dep_}", f"lemma_next={lemma}|{nxt}",
+        f"prev={prev}", f"next={nxt}", f"subj={subj_cls}", f"lemma_subj={lemma}|{subj_cls[:4]}",
+        f"head_dep={tok.head.dep_}", f"in_quote={in_quote}", f"sent_quotes={sent_quotes}",
+        f"lemma_inq={lemma}|{in_quote}", f"lemma_sq={lemma}|{sent_quotes}",
+    ]
+    feats += [f"child={d}" for d in deps]
+    feats += [f"lemma_child={lemma}|{d}" for d in deps if d in CHILD_DEPS or d == "prep"]
+    if subj is not None and subj.pos_ != "PRON":
+        feats.append(f"subj_lemma={subj.lemma_.lower()}")
+    if tok.dep_ == "ROOT" or tok.head.i == tok.i:
+        feats.append("is_root")
+    return feats
+
+
+def content_features(doc: Doc, cue: Token, cand: Candidate) -> list[str]:
+    """Sparse binary features of ``cand`` as the content of the cue headed by ``cue``."""
+    lemma = cue.lemma_.lower()
+    first, last = doc[cand.tokens[0]], doc[cand.tokens[-1]]
+    n = len(cand.tokens)
+    side = "after" if first.i > cue.i else ("before" if last.i < cue.i else "around")
+    size = min(int(math.log2(n)), 6)
+    head = _head_of(doc, cand.tokens)
+    kind = cand.kind
+    has_ccomp = any(c.dep_ == "ccomp" for c in cue.children)
+    feats = [
+        "bias", f"kind={kind}", f"kind_lemma={kind}|{lemma}", f"side={side}", f"kind_side={kind}|{side}",
+        f"size={size}", f"kind_size={kind}|{size}", f"first={first.lower_}",
+        f"kind_first={kind}|{first.lower_ if first.is_stop else first.pos_}",
+        f"head_pos={head.pos_}", f"head_ent={head.ent_type_ or '-'}", f"kind_ccomp={kind}|{has_ccomp}",
+        f"kind_headpos={kind}|{head.pos_}", f"quote={cand.quote}",
+        f"lemma_quote={lemma}|{cand.quote}", f"cue_pos={cue.pos_}",
+    ]
+    if head.pos_ == "PRON":
+        feats.append(f"head_pron={head.lower_}")
+    if any(_is_quote(doc[i]) for i in cand.tokens):
+        feats.append("has_quote_mark")
+    return feats
+
+
+def _head_of(doc: Doc, toks: Sequence[int]) -> Token:
+    ids = set(toks)
+    for i in toks:
+        if doc[i].head.i not in ids or doc[i].head.i == i:
+            return doc[i]
+    return doc[toks[0]]
+
+
+# --- the linear models ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    """A logistic regression over sparse binary features, as stored in ``model.json``."""
+
+    weights: Mapping[str, float]
+    threshold: float = 0.5
+
+    def score(self, feats: Iterable[str]) -> float:
+        z = sum(self.weights.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    cue: LinearModel
+    content: LinearModel
+
+
+def models_from_json(data: Mapping[str, object]) -> Models:
+    def one(key: str) -> LinearModel:
+        part = data[key]
+        assert isinstance(part, dict)
+        return LinearModel(weights=dict(part["weights"]), threshold=float(part["threshold"]))
+
+    return Models(cue=one("cue"), content=one("content"))
+
+
+@lru_cache(maxsize=1)
+def load_models() -> Models | None:
+    """The trained models shipped in ``flashpoint/data/quotes``; ``None`` if absent."""
+    try:
+        raw = resources.files(MODEL_RESOURCE[0]).joinpath(MODEL_RESOURCE[1]).read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    return models_from_json(json.loads(raw))

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from spacy.language import Language
+
+from flashpoint.nlp import parse_many, split_text
+
+
+@given(st.text(max_size=400), st.integers(min_value=8, max_value=60))
+def test_nlp_split_text_is_lossless_and_bounded(text: str, limit: int) -> None:
+    pieces = split_text(text, limit)
+    assert "".join(pieces) == text
+    assert all(len(p) <= limit for p in pieces)
+
+
+def test_nlp_split_prefers_paragraph_breaks() -> None:
+    text = "First paragraph here.\n\nSecond one is here too."
+    assert split_text(text, 30) == ["First paragraph here.\n\n", "Second one is here too."]
+
+
+@pytest.mark.parametrize("text", [
+    "word " * 30_000,                     # one huge line
+    ("Troops moved. " * 50 + "\n\n") * 40,  # many paragraphs
+    "x" * 50_000,                          # no whitespace at all
+])
+def test_nlp_parse_many_keeps_text_exact_for_long_inputs(blank_nlp: Language, text: str) -> None:
+    (doc,) = parse_many(blank_nlp, [text])
+    assert doc.text == text
+    assert all(text[t.idx : t.idx + len(t.text)] == t.text for t in doc[:50])
+
+
+@pytest.mark.model
+def test_nlp_real_pipeline_parses_long_article(nlp: Language) -> None:
+    text = ("Turkish officials met their Greek counterparts in Athens on Monday. " * 30
+            + "\n\n") * 60  # about 120k characters
+    (doc,) = parse_many(nlp, [text])
+    assert doc.text == text
+    assert len(list(doc.sents)) >= 1000
