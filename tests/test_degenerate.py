@@ -15,7 +15,7 @@ pytestmark = pytest.mark.model
 DEGENERATE = {
     "punctuation": " . ",
     "one_huge_line": "The delegation from Quito arrived and " * 3_000,
-    "unbalanced_quotes": 'He said "we will never accept this. She replied \u201cnonsense. \u00ab Oui',
+    "unbalanced_quotes": 'He said "we will never accept. She replied \u201cnonsense. \u00ab Oui',
     "russian": "Министр иностранных дел заявил, что переговоры в Женеве продолжатся завтра.",
     "symbols": "\u2603\u2764 ??? !!! ### \t\t 12345 \u0000",
     "only_quotes": "\u201c\u201d\u201c\u201d\"\"''",

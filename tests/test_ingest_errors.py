@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 from flashpoint.errors import (
-    BinaryInput, EmptyInput, IngestError, InputNotFound, MalformedRecord, NoArticleFound,
-    TruncatedArchive, UndecodableInput,
+    BinaryInput,
+    EmptyInput,
+    IngestError,
+    InputNotFound,
+    MalformedRecord,
+    NoArticleFound,
+    TruncatedArchive,
+    UndecodableInput,
 )
 from flashpoint.ingest import read_bytes, read_paths
 from flashpoint.model import Article

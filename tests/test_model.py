@@ -9,8 +9,24 @@ from hypothesis import strategies as st
 
 from flashpoint.errors import InvalidSpan, ModelError
 from flashpoint.model import (
-    Actor, ActorMention, Article, Claim, ClaimSource, Event, Evidence, Failure, Genre, Metadata,
-    Quote, Sentence, Span, Speaker, Technique, article_from_json, article_to_json, text_id,
+    Actor,
+    ActorMention,
+    Article,
+    Claim,
+    ClaimSource,
+    Event,
+    Evidence,
+    Failure,
+    Genre,
+    Metadata,
+    Quote,
+    Sentence,
+    Span,
+    Speaker,
+    Technique,
+    article_from_json,
+    article_to_json,
+    text_id,
 )
 from flashpoint.schema import validate
 

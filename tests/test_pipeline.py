@@ -68,7 +68,7 @@ def test_pipeline_unsupported_language_is_recorded(blank_nlp: Language) -> None:
 
 def test_pipeline_order_check_names_both_sides() -> None:
     needs = _analyzer("needs.v1", _genre, ("genre",), requires=frozenset({"sentences"}))
-    with pytest.raises(UnmetRequirement, match="needs.v1.*sentences"):
+    with pytest.raises(UnmetRequirement, match=r"needs\.v1.*sentences"):
         check_order([needs, sentences.ANALYZER])
     check_order([sentences.ANALYZER, needs])
 

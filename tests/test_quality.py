@@ -33,4 +33,5 @@ def test_quality_floor(name: str) -> None:
         pytest.skip(f"QUALITY GATE SKIPPED for {name}: {exc}")
     metrics = result["metrics"]
     for metric, floor in spec["floors"].items():
-        assert metrics[metric] >= floor - EPSILON, f"{name}.{metric} = {metrics[metric]:.4f} < floor {floor}"
+        value = metrics[metric]
+        assert value >= floor - EPSILON, f"{name}.{metric} = {value:.4f} < floor {floor}"

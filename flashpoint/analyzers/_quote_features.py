@@ -21,7 +21,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
@@ -39,7 +39,7 @@ PARENT_DEPS = frozenset(
      "compound", "nsubj", "npadvmod"}
 )
 QUOTE_CHARS = frozenset("\"“”«»„‟‘’'`")
-MODEL_RESOURCE = ("flashpoint.data.quotes", "model.json")
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "quotes" / "model.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,8 +283,6 @@ def models_from_json(data: Mapping[str, object]) -> Models:
 @lru_cache(maxsize=1)
 def load_models() -> Models | None:
     """The trained models shipped in ``flashpoint/data/quotes``; ``None`` if absent."""
-    try:
-        raw = resources.files(MODEL_RESOURCE[0]).joinpath(MODEL_RESOURCE[1]).read_text("utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
+    if not MODEL_PATH.is_file():
         return None
-    return models_from_json(json.loads(raw))
+    return models_from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))

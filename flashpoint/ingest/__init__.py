@@ -12,7 +12,6 @@ input is one article whose text is the decoded file exactly as it is.
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -45,16 +44,13 @@ def detect_format(name: str, data: bytes) -> Format:
     fmt = _BY_SUFFIX.get(Path(lower).suffix)
     if fmt:
         return fmt
-    head = data[:2048]
-    if head.startswith(b"\x1f\x8b"):
-        try:
-            head = gzip.decompress(data[:65536])[:2048] if len(data) < 65536 else head
-        except (OSError, EOFError):
-            pass
-    head_l = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"\x1f\x8b") or head_l.startswith((b"warc/", b"filedesc:")):
+    if data.startswith(b"\x1f\x8b"):
+        return "warc"  # gzip: the only compressed input we read is .warc.gz
+    head_l = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head_l.startswith((b"warc/", b"filedesc:")):
         return "warc"
-    if head_l.startswith(b"<?xml") and (b"<rss" in head_l or b"<feed" in head_l or b"<rdf" in head_l):
+    xml_feed = b"<rss" in head_l or b"<feed" in head_l or b"<rdf" in head_l
+    if head_l.startswith(b"<?xml") and xml_feed:
         return "feed"
     if head_l.startswith((b"<rss", b"<feed")):
         return "feed"

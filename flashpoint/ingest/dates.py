@@ -38,8 +38,8 @@ def parse_date(value: str | None) -> str | None:
         return None
     stamp = parsed[0]
     if stamp.hour == stamp.minute == stamp.second == 0 and ":" not in value:
-        return stamp.date().isoformat()
-    return stamp.isoformat()
+        return str(stamp.date().isoformat())
+    return str(stamp.isoformat())
 
 
 def from_struct(value: time.struct_time | None) -> str | None:

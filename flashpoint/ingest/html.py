@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import lxml.html
 import trafilatura
@@ -25,6 +26,7 @@ def _authors(value: str | None) -> tuple[str, ...]:
 
 def extract(html: str, source: str, url: str | None = None, outlet: str | None = None) -> Article:
     """One article from an HTML page; raises :class:`NoArticleFound` if it has no main text."""
+    doc: Any
     try:
         doc = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=False,

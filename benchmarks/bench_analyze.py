@@ -1,0 +1,104 @@
+"""Throughput of ``flashpoint analyze`` next to bare spaCy, on the same texts, in one run.
+
+Usage::
+
+    python benchmarks/bench_analyze.py [PATH ...] [--limit N] [--repeat-samples N]
+
+PATH defaults to the PTC training articles under ../shared/datasets (real news
+text) when present, else to ``samples/`` repeated ``--repeat-samples`` times.
+Prints words/s for bare ``nlp.pipe`` and for the full pipeline, the time each
+analyzer takes per article, the ingest time, and peak memory (max RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import resource
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from flashpoint import nlp as backbone
+from flashpoint.evaluation import default_datasets_dir
+from flashpoint.ingest import read_paths
+from flashpoint.model import Article
+from flashpoint.pipeline import AnalysisInput, Analyzer
+from flashpoint.runner import build_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _timed(analyzer: Analyzer, totals: dict[str, float]) -> Analyzer:
+    func = analyzer.func
+
+    def wrapper(inp: AnalysisInput) -> Mapping[str, Any]:
+        t0 = time.perf_counter()
+        try:
+            return func(inp)
+        finally:
+            totals[analyzer.name] += time.perf_counter() - t0
+
+    return dataclasses.replace(analyzer, func=wrapper)
+
+
+def _load(paths: list[str], repeat: int) -> tuple[list[Article], float]:
+    t0 = time.perf_counter()
+    articles = [a for a in read_paths(paths) if isinstance(a, Article)]
+    elapsed = time.perf_counter() - t0
+    if repeat > 1:
+        articles = [dataclasses.replace(a, source=f"{a.source}#{i}")
+                    for i in range(repeat) for a in articles]
+    return articles, elapsed
+
+
+def _clock(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("paths", nargs="*")
+    ap.add_argument("--limit", type=int, default=200, help="at most this many articles")
+    ap.add_argument("--repeat-samples", type=int, default=40)
+    args = ap.parse_args()
+
+    ptc = default_datasets_dir() / "ptc2020" / "train-articles"
+    paths = args.paths or ([str(ptc)] if ptc.is_dir() else [str(ROOT / "samples")])
+    repeat = 1 if args.paths or ptc.is_dir() else args.repeat_samples
+    articles, ingest_s = _load(paths, repeat)
+    articles = articles[: args.limit]
+    texts = [a.text for a in articles]
+    words = sum(len(t.split()) for t in texts)
+    print(f"corpus: {len(articles)} articles, {words} words, from {', '.join(paths)}")
+
+    nlp = backbone.load()
+    list(nlp.pipe(texts[:5]))  # warm up
+    bare_s = _clock(lambda: list(nlp.pipe(texts, batch_size=16)))
+
+    totals: dict[str, float] = defaultdict(float)
+    pipeline = build_pipeline()
+    pipeline.analyzers = tuple(_timed(a, totals) for a in pipeline.analyzers)
+    full_s = _clock(lambda: list(pipeline.run(articles)))
+
+    print(f"ingest (read + extract + language id): {ingest_s:.2f} s for the files read")
+    print(f"bare spaCy nlp.pipe:     {words / bare_s:10.0f} words/s  ({bare_s:.2f} s)")
+    print(f"flashpoint pipeline:     {words / full_s:10.0f} words/s  ({full_s:.2f} s)")
+    print(f"ratio flashpoint/bare:   {full_s / bare_s:10.2f}x the time of bare spaCy")
+    parse_s = full_s - sum(totals.values())
+    print(f"  spaCy parse (+chunking) {1000 * parse_s / len(articles):8.1f} ms/article")
+    for name, secs in totals.items():
+        share = 100 * secs / full_s
+        print(f"  {name:<22}  {1000 * secs / len(articles):8.1f} ms/article  ({share:4.1f}%)")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS):   {peak_mb:10.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,491 @@
+"""Quotes: who said what, in whose words, to which outlet.
+
+For every attribution in the text (a direct quote, reported speech, a reported
+belief, or a paraphrase with a quoted fragment) the analyzer returns a
+:class:`~flashpoint.model.Quote` with its content, its cue (``said``,
+``according to``, ``believes``), its speaker as written and as resolved, the
+speaker's descriptor, and the outlet or audience the words were given to.
+
+How it works, on the spaCy parse:
+
+1. :func:`~flashpoint.analyzers._quote_rules.quotations` finds quotation
+   marks of every style, including quotes that run over paragraphs.
+2. A linear **cue model** (trained on PolNeAR train, see
+   ``scripts/train_quotes.py``) scores each verb, noun and adjective as the
+   head of an attribution cue.
+3. For each cue, candidate contents come from the parse (clausal complement,
+   object, the clause an ``according to`` hangs on, adjacent quotations) and
+   a linear **content model** picks one. Cues are taken outermost first; a cue
+   inside an accepted content is a nested attribution and is not reported.
+4. A quotation split by its cue (``"…," he added. "…"``) is joined as one
+   quote with several ``parts``.
+5. The speaker comes from the cue's subject (or the object of ``according
+   to``, the agent of a passive, the subject of the governing verb for
+   ``adding``/``saying``). Pronouns and definite descriptions (``he``, ``the
+   analyst``) are resolved to the nearest compatible earlier speaker or
+   PERSON entity; vague sources (``experts say``, ``Russian media
+   reported``) are marked with their kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from ..model import Actor, Quote, QuoteKind, Span, Speaker, VagueKind
+from ..pipeline import AnalysisInput, Analyzer
+from . import _quote_rules as rules
+from ._quote_features import (
+    CUE_POS,
+    Candidate,
+    Models,
+    Quotations,
+    content_candidates,
+    content_features,
+    cue_features,
+    load_models,
+)
+
+MAX_SENT_BACK = 6
+"""How many sentences back a pronoun or definite description looks for its speaker."""
+
+
+@dataclass(slots=True)
+class Found:
+    """One accepted attribution while the analysis runs (token-level)."""
+
+    cue: Token
+    score: float
+    content: Candidate
+    chars: list[tuple[int, int]] = field(default_factory=list)
+    speaker: Speaker = field(default_factory=Speaker)
+    outlet: Span | None = None
+
+
+# --- step 2-3: cues and contents ---------------------------------------------------------
+
+
+def _depth(tok: Token) -> int:
+    d = 0
+    while tok.head.i != tok.i and d < 50:
+        tok = tok.head
+        d += 1
+    return d
+
+
+def find_attributions(doc: Doc, quotes: Quotations, models: Models) -> list[Found]:
+    """Cues above threshold, each with its best content; outermost first, no nesting."""
+    scored = []
+    for tok in doc:
+        if tok.pos_ in CUE_POS or tok.lower_ == "according":
+            s = models.cue.score(cue_features(doc, tok, quotes))
+            if s >= models.cue.threshold:
+                scored.append((s, tok))
+    scored.sort(key=lambda st: (_depth(st[1]), -st[0], st[1].i))
+    taken: set[int] = set()
+    found: list[Found] = []
+    for s, tok in scored:
+        if tok.i in taken:
+            continue
+        cands = [c for c in content_candidates(doc, tok, quotes) if not taken & set(c.tokens)]
+        if not cands:
+            continue
+        best_score, best = max(
+            ((models.content.score(content_features(doc, tok, c)), c) for c in cands),
+            key=lambda x: x[0],
+        )
+        if best_score < models.content.threshold:
+            continue
+        found.append(Found(cue=tok, score=s, content=best))
+        taken.update(best.tokens)
+        taken.add(tok.i)
+    found.sort(key=lambda f: f.cue.i)
+    return found
+
+
+def content_chars(doc: Doc, cand: Candidate) -> list[tuple[int, int]]:
+    """Character fragments of a candidate: its quotations, or its runs of adjacent tokens."""
+    if cand.quote:
+        return [(s, e) for s, e in cand.chars]
+    out: list[tuple[int, int]] = []
+    prev = -2
+    for i in cand.tokens:
+        t = doc[i]
+        if i == prev + 1 and out:
+            out[-1] = (out[-1][0], t.idx + len(t.text))
+        else:
+            out.append((t.idx, t.idx + len(t.text)))
+        prev = i
+    return out
+
+
+def cue_span_tokens(cue: Token, cand: Candidate) -> list[int]:
+    """The cue's tokens: its head, particles, ``to`` of ``according to``, a linking preposition."""
+    ids = {cue.i}
+    for c in cue.children:
+        if c.dep_ in ("prt", "neg") or (c.dep_ == "aux" and c.lower_ in ("has", "have")):
+            ids.add(c.i)
+        if c.dep_ == "prep" and (cue.lower_ == "according" or (
+            cand.kind.startswith("prep:") and any(g.i in cand.tokens for g in c.children)
+        )):
+            ids.add(c.i)
+    lo, hi = min(ids), max(ids)
+    content = set(cand.tokens)
+    return [i for i in range(lo, hi + 1) if i not in content and not cue.doc[i].is_punct]
+
+
+# --- step 5: speakers --------------------------------------------------------------------
+
+
+def source_token(cue: Token) -> Token | None:
+    """The head token of the speaker of ``cue``, from the parse."""
+    seen = 0
+    tok = cue
+    while seen < 4:
+        seen += 1
+        for c in tok.children:
+            if c.dep_ == "nsubj" or (c.dep_ == "poss" and tok.pos_ == "NOUN"):
+                return c
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+            if tok.lower_ == "according" and c.dep_ == "prep":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        if tok.dep_ == "relcl" and tok.head.pos_ in ("PROPN", "NOUN"):
+            return tok.head
+        if tok.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acl") and tok.head.i != tok.i:
+            if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+                return tok.head
+            tok = tok.head
+            continue
+        break
+    return None
+
+
+def _subtree_span(tok: Token, exclude: set[int]) -> tuple[int, int] | None:
+    sent = tok.sent
+    ids = [t.i for t in tok.subtree if sent.start <= t.i < sent.end and t.i not in exclude]
+    # keep the contiguous run around the head
+    run = [tok.i]
+    ids_set = set(ids)
+    lo = tok.i
+    while lo - 1 in ids_set:
+        lo -= 1
+    hi = tok.i
+    while hi + 1 in ids_set:
+        hi += 1
+    run = list(range(lo, hi + 1))
+    doc = tok.doc
+    while run and (doc[run[0]].is_punct or doc[run[0]].is_space):
+        run.pop(0)
+    while run and (doc[run[-1]].is_punct or doc[run[-1]].is_space):
+        run.pop()
+    if not run:
+        return None
+    return doc[run[0]].idx, doc[run[-1]].idx + len(doc[run[-1]].text)
+
+
+def _name_entity(doc: Doc, start: int, end: int) -> tuple[int, int, str] | None:
+    """The best named entity inside ``[start, end)``: a PERSON, else an ORG/GPE/NORP."""
+    best: tuple[int, int, str] | None = None
+    rank = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+    for ent in doc.ents:
+        if ent.start_char >= start and ent.end_char <= end and ent.label_ in rank:
+            cand = (ent.start_char, ent.end_char, ent.label_)
+            if best is None or rank[ent.label_] < rank[best[2]]:
+                best = cand
+    return best
+
+
+def _descriptor(doc: Doc, head: Token, name: tuple[int, int, str] | None) -> tuple[int, int] | None:
+    """Title or description of the speaker: pre-name modifiers or an apposition."""
+    for c in head.children:
+        if c.dep_ == "appos":
+            span = _subtree_span(c, set())
+            if span:
+                return span
+    if name is None or name[2] != "PERSON":
+        return None
+    mods = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod", "nummod", "poss")
+            and t.idx + len(t.text) <= name[0]]
+    if not mods:
+        return None
+    first = min(t.left_edge.i for t in mods)
+    last_end = name[0]
+    toks = [t for t in doc[first:head.i + 1] if t.idx + len(t.text) <= last_end]
+    while toks and (toks[0].is_punct or toks[0].pos_ == "DET"):
+        toks.pop(0)
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    if not toks:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _vague_kind(head: Token, span_has_name: bool) -> VagueKind | None:
+    lemma = head.lemma_.lower()
+    lower = head.lower_
+    if span_has_name or head.pos_ == "PROPN":
+        return None
+    kind = rules.VAGUE_HEADS.get(lower) or rules.VAGUE_HEADS.get(lemma)
+    if kind is None:
+        return None
+    plural = head.tag_ in ("NNS", "NNPS") or lower in rules.VAGUE_PLURAL_ONLY
+    determiners = {c.lower_ for c in head.children if c.dep_ == "det"}
+    if not plural and determiners & {"the", "this", "that"} and kind in ("experts", "officials"):
+        return None  # "the analyst": anaphoric, resolved instead
+    return kind
+
+
+@dataclass(slots=True)
+class Mention:
+    """A speaker seen so far, for resolving later pronouns."""
+
+    start: int
+    name: str
+    label: str
+    span: Span
+    descriptor: Span | None
+    actor: str | None
+    words: frozenset[str]
+
+
+class Resolver:
+    """Nearest-compatible-antecedent resolution over speakers and PERSON entities."""
+
+    def __init__(self, doc: Doc, text: str, actors: Sequence[Actor]) -> None:
+        self.doc = doc
+        self.text = text
+        self.actors = actors
+        self.speakers: list[Mention] = []
+
+    def actor_for(self, start: int, end: int) -> str | None:
+        best: tuple[int, str] | None = None
+        for actor in self.actors:
+            for m in actor.mentions:
+                if m.start < end and start < m.end:
+                    size = m.end - m.start
+                    if best is None or size > best[0]:
+                        best = (size, actor.id)
+        return best[1] if best else None
+
+    def remember(self, m: Mention) -> None:
+        self.speakers.append(m)
+
+    def resolve(self, tok: Token) -> Mention | None:
+        """Antecedent of pronoun or definite description ``tok``, if one is found."""
+        lower = tok.lower_
+        plural = lower in rules.PRONOUNS_PLURAL or tok.tag_ in ("NNS", "NNPS")
+        if tok.pos_ == "PRON":
+            want = ("ORG", "NORP", "GPE", "VAGUE") if plural else ("PERSON",)
+        else:
+            want = ("PERSON",) if not plural else ("ORG", "NORP", "GPE", "VAGUE")
+        lemma = tok.lemma_.lower()
+        earlier = [m for m in self.speakers if m.start < tok.idx and m.label in want]
+        if tok.pos_ != "PRON":
+            same = [m for m in earlier if lemma in m.words]
+            if same:
+                return same[-1]
+        ent = self._nearest_entity(tok, want)
+        last = earlier[-1] if earlier else None
+        if ent is not None and (last is None or ent.start > last.start):
+            return ent
+        return last
+
+    def _nearest_entity(self, tok: Token, want: Iterable[str]) -> Mention | None:
+        want = set(want)
+        sents = list(self.doc.sents)
+        idx = next((k for k, s in enumerate(sents) if s.start <= tok.i < s.end), 0)
+        for k in range(idx, max(-1, idx - MAX_SENT_BACK), -1):
+            sent = sents[k]
+            ents = [e for e in sent.ents if e.label_ in want and e.end <= tok.i]
+            if not ents:
+                continue
+            subjects = [e for e in ents if any(t.dep_ in ("nsubj", "nsubjpass") or
+                                                t.head.dep_ in ("nsubj", "nsubjpass")
+                                                for t in e)]
+            e = (subjects or ents)[-1]
+            span = Span.of(self.text, e.start_char, e.end_char)
+            return Mention(e.start_char, e.text, e.label_, span, None,
+                           self.actor_for(e.start_char, e.end_char), frozenset())
+        return None
+
+
+def make_speaker(doc: Doc, text: str, cue: Token, exclude: set[int], res: Resolver) -> Speaker:
+    """The speaker of ``cue``: span as written, name, actor, descriptor, vague kind."""
+    head = source_token(cue)
+    if head is None or head.i in exclude:
+        return Speaker()
+    bounds = _subtree_span(head, exclude)
+    if bounds is None:
+        return Speaker()
+    span = Span.of(text, *bounds)
+    name = _name_entity(doc, *bounds)
+    desc = _descriptor(doc, head, name)
+    desc_span = Span.of(text, *desc) if desc else None
+    if head.pos_ == "PRON" or (name is None and _is_definite(head)):
+        ante = res.resolve(head)
+        if ante is not None:
+            return Speaker(text=span, name=ante.name, actor=ante.actor,
+                           descriptor=desc_span or ante.descriptor)
+        if head.pos_ == "PRON":
+            return Speaker(text=span)
+    vague = _vague_kind(head, name is not None and name[2] in ("PERSON", "ORG"))
+    name_text = text[name[0]:name[1]] if name else None
+    actor = res.actor_for(name[0], name[1]) if name else res.actor_for(*bounds)
+    label = name[2] if name else ("VAGUE" if vague else "OTHER")
+    words = frozenset(t.lemma_.lower() for t in doc.char_span(*bounds, alignment_mode="expand")
+                      or ()) if bounds else frozenset()
+    res.remember(Mention(bounds[0], name_text or span.text, label, span, desc_span, actor, words))
+    return Speaker(text=span, name=name_text, actor=actor, descriptor=desc_span, vague=vague)
+
+
+def _is_definite(head: Token) -> bool:
+    return head.pos_ == "NOUN" and any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children
+    ) and head.tag_ == "NN"
+
+
+# --- outlets -----------------------------------------------------------------------------
+
+
+def outlet_span(cue: Token, cand: Candidate, exclude: set[int]) -> tuple[int, int] | None:
+    """The outlet or audience: ``told X``, ``to X``, ``in an interview with X``, ``on X``."""
+    content = set(cand.tokens) | exclude
+    for c in _outlet_scope(cue):
+        if c.i in content:
+            continue
+        if c.dep_ in ("dative", "dobj") and cue.lemma_ == "tell" and c.pos_ in ("NOUN", "PROPN",
+                                                                                 "PRON"):
+            if c.pos_ != "PRON":
+                return _subtree_span(c, content)
+        if c.dep_ == "prep":
+            hit = _prep_outlet(c, content)
+            if hit:
+                return hit
+    return None
+
+
+def _outlet_scope(cue: Token) -> list[Token]:
+    kids = list(cue.children)
+    if cue.dep_ in ("xcomp", "conj") and cue.head.i != cue.i:
+        kids += [c for c in cue.head.children if c.dep_ == "prep"]
+    return kids
+
+
+def _prep_outlet(prep: Token, content: set[int]) -> tuple[int, int] | None:
+    word = prep.lower_
+    for obj in prep.children:
+        if obj.dep_ != "pobj" or obj.i in content:
+            continue
+        if word in ("to", "with") and obj.pos_ in ("PROPN", "NOUN") and obj.lemma_ not in (
+            "question", "issue", "report", "reference"
+        ):
+            return _subtree_span(obj, content)
+        if word == "on" and (obj.pos_ == "PROPN" or obj.ent_type_ == "ORG"):
+            return _subtree_span(obj, content)
+        if word in ("in", "during") and obj.lemma_.lower() in rules.OUTLET_NOUNS:
+            for p2 in obj.children:
+                if p2.dep_ == "prep" and p2.lower_ in ("to", "with", "on"):
+                    hit = _prep_outlet(p2, content)
+                    if hit:
+                        return hit
+    return None
+
+
+# --- step 4 and assembly -----------------------------------------------------------------
+
+
+def _kind(text: str, chars: Sequence[tuple[int, int]], cand: Candidate) -> QuoteKind:
+    if cand.quote:
+        return "direct"
+    body = "".join(text[s:e] for s, e in chars)
+    if any(len(q) > 0 for q in rules.quotations(body)):
+        return "mixed"
+    return "indirect"
+
+
+def _continuations(text: str, found: list[Found], quotes: Quotations) -> None:
+    """Attach a quotation that continues a direct quote right after its cue's sentence."""
+    covered = {s for f in found for s, _ in f.chars}
+    for f in found:
+        if not f.content.quote:
+            continue
+        sent_end = f.cue.sent.end_char
+        last_end = max(e for _, e in f.chars)
+        if last_end > sent_end:
+            continue
+        nxt = quotes.within(sent_end, sent_end + 3)
+        if not nxt:
+            continue
+        s, e = quotes.spans[nxt[0]]
+        if s in covered or text[sent_end:s].strip():
+            continue
+        f.chars.append((s, e))
+        covered.add(s)
+
+
+def _trim_chars(text: str, chars: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for s, e in sorted(chars):
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def extract(
+    doc: Doc, actors: Sequence[Actor] = (), models: Models | None = None
+) -> tuple[Quote, ...]:
+    """All attributions in a parsed text, as :class:`Quote` objects in text order."""
+    models = models or load_models()
+    text = doc.text
+    if models is None or not text.strip():
+        return ()
+    quotes = Quotations(rules.quotations(text))
+    found = find_attributions(doc, quotes, models)
+    for f in found:
+        f.chars = content_chars(doc, f.content)
+    _continuations(text, found, quotes)
+    res = Resolver(doc, text, actors)
+    out = []
+    for n, f in enumerate(found, 1):
+        chars = _trim_chars(text, f.chars)
+        if not chars:
+            continue
+        cue_ids = cue_span_tokens(f.cue, f.content)
+        exclude = set(f.content.tokens) | set(cue_ids)
+        speaker = make_speaker(doc, text, f.cue, exclude, res)
+        outlet = outlet_span(f.cue, f.content, exclude)
+        cue = Span.of(text, doc[cue_ids[0]].idx, doc[cue_ids[-1]].idx + len(doc[cue_ids[-1]]))
+        parts = tuple(Span.of(text, s, e) for s, e in chars) if len(chars) > 1 else ()
+        out.append(Quote(
+            id=f"q{n}", kind=_kind(text, chars, f.content),
+            content=Span.of(text, chars[0][0], chars[-1][1]), cue=cue, speaker=speaker,
+            outlet=Span.of(text, *outlet) if outlet else None, parts=parts,
+            score=round(f.score, 3),
+        ))
+    return tuple(out)
+
+
+def quotes(inp: AnalysisInput) -> Mapping[str, Any]:
+    actors = getattr(inp.article, "actors", ()) or ()
+    return {"quotes": extract(inp.doc, actors)}
+
+
+ANALYZER = Analyzer(
+    name="quotes.v1",
+    func=quotes,
+    produces=("quotes",),
+    requires=frozenset({"doc"}),
+    description="Direct, indirect and mixed quotes with cue, speaker, descriptor and outlet.",
+)
