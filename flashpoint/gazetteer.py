@@ -75,6 +75,8 @@ class Alias:
     """For acronyms: the only spelling accepted (``US`` but not ``us``)."""
     needs_ner: bool = False
     """Ambiguous word (``Victoria``, ``Male``): accepted only where spaCy tags it GPE."""
+    capital_first: bool = True
+    """The form starts with a capital letter, so the text must too (``al-Assad`` does not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +188,9 @@ class Gazetteer:
         if alias.exact is not None:
             return flat == alias.exact
         letters = [c for c in flat if c.isalpha()]
-        return bool(letters) and letters[0].isupper()
+        if not letters or not any(c.isupper() for c in letters):
+            return False
+        return letters[0].isupper() or not alias.capital_first
 
 
 def _term_matches(term: Term, on: date | None) -> bool:
@@ -276,7 +280,9 @@ def _alias(gaz: Gazetteer, surface: str, entry: str, via: Via) -> None:
     needs_ner = surface.endswith("?")
     surface = surface.rstrip("?")
     exact = unidecode(surface) if _is_acronym(surface) else None
-    gaz.add_alias(surface, Alias(entry, via, exact, needs_ner))
+    letters = [c for c in surface if c.isalpha()]
+    cap = bool(letters) and letters[0].isupper()
+    gaz.add_alias(surface, Alias(entry, via, exact, needs_ner, cap))
 
 
 def _load_states(gaz: Gazetteer, rows: list[dict[str, str]]) -> None:

@@ -86,6 +86,8 @@ class ActorMention:
     end: int
     text: str
     via: Via
+    head: str | None = None
+    """For ``via="demonym"``: the noun the adjective modifies ("media" in "Azerbaijani media")."""
 
     @property
     def span(self) -> Span:
@@ -99,6 +101,8 @@ class Actor:
     kind: ActorKind
     belongs_to: str | None = None
     mentions: tuple[ActorMention, ...] = ()
+    role: str | None = None
+    """For office-holders: the office held at the article's date (``head_of_state``, ...)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

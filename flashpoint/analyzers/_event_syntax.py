@@ -1,0 +1,283 @@
+"""Event triggers and their arguments, read off the dependency parse.
+
+A trigger is a verb or an event nominalisation found in the PLOVER lexicon.
+Its arguments are token ranges, not yet actors:
+
+* verbs: the subject is the source (the passive ``by`` agent too), the
+  passive subject, direct object, dative and ``against/on/with/to...``
+  objects are targets; infinitives and conjuncts borrow the subject of the
+  verb they hang on (object control for ``urge X to ...``);
+* nouns: ``by`` and possessives are sources (``Russia's attack``), ``of``,
+  ``on``, ``against``... targets (``the shootdown of X by Y``), ``between X
+  and Y`` gives both, actor modifiers (``Russian strikes``,
+  ``NATO-Russia conflict``) are sources then targets, and ``anti-X``
+  modifiers are targets; the verb that governs a nominalisation (``launched
+  an assault``, ``imposed sanctions``) lends its subject and objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from ._plover import Entry, Lexicon
+
+TARGET_PREPS = frozenset({
+    "against", "on", "upon", "with", "to", "toward", "towards", "at", "into", "onto", "over", "for",
+})
+SOURCE_OF_CATEGORIES = frozenset({
+    "AID", "SUPPORT", "COOPERATE", "AGREE", "CONSULT", "CONCEDE", "RETREAT",
+})
+SKIP_IN_ARGUMENTS = frozenset({"relcl", "advcl", "ccomp", "parataxis", "punct"})
+LOCATION_PREPS = frozenset({"in", "at", "near", "across", "outside", "inside", "around", "during",
+                            "throughout", "within", "along", "after", "before", "since"})
+OBJECT_CONTROL = frozenset({"urge", "ask", "call", "force", "allow", "persuade", "tell", "order",
+                            "push", "pressure", "press", "encourage", "invite", "compel", "help"})
+BENEFICIARY_VERBS = frozenset({"come", "rush", "go", "leap", "spring", "run"})
+VERB_POS = frozenset({"VERB"})
+NOUN_POS = frozenset({"NOUN", "PROPN"})
+PRONOUNS = frozenset({"it", "they", "them", "its", "their"})
+
+
+@dataclass(slots=True)
+class Trigger:
+    """A trigger token, what it means, and the token ranges of its arguments."""
+
+    token: Token
+    entry: Entry
+    kind: str  # "verb" | "noun"
+    governor: Token | None = None
+    sources: list[Token] = field(default_factory=list)
+    targets: list[Token] = field(default_factory=list)
+    pairs: list[tuple[Token, Token]] = field(default_factory=list)
+
+
+def _low(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _with_conjuncts(tok: Token) -> list[Token]:
+    return [tok, *tok.conjuncts]
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    return [p for o in _children(prep, "pobj") for p in _with_conjuncts(o)]
+
+
+# --- trigger detection ---------------------------------------------------------------------
+
+
+def _combo_keys(verb: Token) -> list[str]:
+    keys = [_low(c) for c in _children(verb, "prt")]
+    keys += [_low(c) for c in _children(verb, "dobj", "nsubjpass")]
+    if not _children(verb, "dobj"):
+        keys += [_low(c) for c in _children(verb, "prep")]
+    return keys
+
+
+def verb_entry(tok: Token, lex: Lexicon) -> Entry | None:
+    """The lexicon entry of a verb token, or None when it is not an event trigger here."""
+    if tok.pos_ not in VERB_POS or tok.dep_ in ("amod", "compound"):
+        return None
+    lemma = _low(tok)
+    for key in _combo_keys(tok):
+        if (lemma, key) in lex.combos:
+            return lex.combos[(lemma, key)]
+    entry = lex.verbs.get(lemma)
+    if entry is None:
+        return None
+    objects = _children(tok, "dobj")
+    stops = lex.stop_objects.get(lemma, frozenset())
+    if any(_low(o) in stops or o.lower_ in stops for o in objects):
+        return None
+    if objects and lemma in lex.intransitive:
+        return None
+    if objects and lemma in lex.verb_with_object:
+        return lex.entry(lex.verb_with_object[lemma])
+    return entry
+
+
+def noun_entry(tok: Token, lex: Lexicon) -> Entry | None:
+    """The lexicon entry of an event nominalisation, or None."""
+    if tok.pos_ not in NOUN_POS:
+        return None
+    low, lemma = tok.lower_, _low(tok)
+    entry = None
+    if tok.i > 0:
+        prev = tok.doc[tok.i - 1]
+        entry = lex.nouns.get(f"{prev.lower_} {low}") or lex.nouns.get(f"{prev.lower_} {lemma}")
+    entry = entry or lex.nouns.get(low) or lex.nouns.get(lemma)
+    if entry is None:
+        return None
+    mods = lex.noun_modifiers.get(lemma) or lex.noun_modifiers.get(low) or {}
+    for child in tok.children:
+        if child.lower_ in mods:
+            switched = mods[child.lower_]
+            return None if switched is None else lex.entry(switched)
+    if lemma == "strike" and tok.head.lower_ == "on" and _low(tok.head.head) == "go":
+        return lex.entry("PROTEST")
+    return entry
+
+
+def find_triggers(sent: SpacySpan, lex: Lexicon) -> list[Trigger]:
+    """Every verb and noun trigger of ``sent`` with its argument tokens."""
+    found: list[Trigger] = []
+    for tok in sent:
+        entry = verb_entry(tok, lex)
+        if entry is not None:
+            trig = Trigger(tok, entry, "verb")
+            _verb_arguments(trig, tok, tok)
+            found.append(trig)
+            continue
+        entry = noun_entry(tok, lex)
+        if entry is not None:
+            trig = Trigger(tok, entry, "noun")
+            _noun_arguments(trig, lex)
+            found.append(trig)
+    return found
+
+
+# --- arguments -----------------------------------------------------------------------------
+
+
+def subjects(verb: Token, depth: int = 0) -> list[Token]:
+    """The subject(s) of ``verb``, borrowed from the governing verb when it has none."""
+    subj = [s for c in _children(verb, "nsubj") for s in _with_conjuncts(c)]
+    if subj:
+        if len(subj) == 1 and subj[0].tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+            return [verb.head]
+        return subj
+    if depth > 3:
+        return []
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":
+        return [verb.head]
+    head = verb.head
+    if verb.dep_ == "xcomp" and _low(head) in OBJECT_CONTROL:
+        objs = _children(head, "dobj")
+        if objs:
+            return [o for ob in objs for o in _with_conjuncts(ob)]
+    if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and head is not verb:
+        if head.pos_ in ("VERB", "AUX"):
+            return subjects(head, depth + 1)
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        return subjects(head.head, depth + 1)
+    return []
+
+
+def _verb_arguments(trig: Trigger, verb: Token, gov: Token) -> None:
+    """Fill sources/targets from the clause of ``verb`` (the trigger or its governor)."""
+    receive = _low(verb) == "receive"
+    for subj in subjects(verb):
+        (trig.targets if receive else trig.sources).append(subj)
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            trig.targets.extend(_with_conjuncts(child))
+        elif child.dep_ == "agent":
+            trig.sources.extend(_pobjs(child))
+        elif child.dep_ in ("dobj", "dative") and child is not trig.token:
+            if child.dep_ == "dative" and child.pos_ == "ADP":
+                trig.targets.extend(_pobjs(child))
+            else:
+                trig.targets.extend(_with_conjuncts(child))
+        elif child.dep_ == "prep":
+            word = child.lower_
+            if receive and word == "from":
+                trig.sources.extend(_pobjs(child))
+            elif word in TARGET_PREPS and not _is_trigger_path(child, trig.token):
+                trig.targets.extend(_pobjs(child))
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        trig.targets.append(verb.head)
+    if verb.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.tag_ in ("WDT", "WP")
+                                    for c in verb.children):
+        trig.targets.append(verb.head)
+
+
+def _is_trigger_path(prep: Token, trigger: Token) -> bool:
+    return any(t is trigger for t in prep.subtree)
+
+
+def _noun_arguments(trig: Trigger, lex: Lexicon) -> None:
+    noun = trig.token
+    cat = trig.entry.category
+    beneficiary = (noun.dep_ == "pobj" and noun.head.lower_ == "to"
+                   and _low(noun.head.head) in BENEFICIARY_VERBS)
+    modifiers: list[Token] = []
+    for child in noun.children:
+        dep, word = child.dep_, child.lower_
+        if dep == "poss":
+            (trig.targets if beneficiary else trig.sources).append(child)
+        elif dep in ("compound", "amod", "nmod") and child.pos_ in ("PROPN", "ADJ", "NOUN"):
+            modifiers.append(child)
+        elif dep == "prep" and word == "by":
+            trig.sources.extend(_pobjs(child))
+        elif dep == "prep" and word == "between":
+            parties = _pobjs(child)
+            if len(parties) >= 2:
+                trig.pairs.append((parties[0], parties[1]))
+        elif dep == "prep" and word == "of":
+            (trig.sources if cat in SOURCE_OF_CATEGORIES else trig.targets).extend(_pobjs(child))
+        elif dep == "prep" and word == "from" and cat in SOURCE_OF_CATEGORIES:
+            trig.sources.extend(_pobjs(child))
+        elif dep == "prep" and word in TARGET_PREPS:
+            trig.targets.extend(_pobjs(child))
+    _modifier_arguments(trig, modifiers)
+    gov = governor(noun, lex)
+    if gov is not None:
+        trig.governor = gov
+        if not trig.sources and not trig.pairs:
+            _verb_arguments(trig, gov, gov)
+        elif not trig.targets:
+            borrowed = Trigger(noun, trig.entry, "noun")
+            _verb_arguments(borrowed, gov, gov)
+            trig.targets.extend(borrowed.targets)
+
+
+def _modifier_arguments(trig: Trigger, modifiers: list[Token]) -> None:
+    """``Russian strikes`` (source), ``NATO-Russia conflict`` (pair), ``anti-Russian`` (target)."""
+    plain: list[Token] = []
+    for mod in modifiers:
+        doc = mod.doc
+        prev = doc[mod.i - 2].lower_ if mod.i >= 2 and doc[mod.i - 1].text == "-" else ""
+        (trig.targets if prev == "anti" else plain).append(mod)
+    if len(plain) >= 2 and not trig.sources:
+        trig.pairs.append((plain[0], plain[-1]))
+    else:
+        trig.sources.extend(plain)
+
+
+def governor(noun: Token, lex: Lexicon) -> Token | None:
+    """The light verb whose object (or ``to``-object) ``noun`` is: ``launched an attack``."""
+    head = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and _low(head) in lex.light_verbs:
+        return head
+    if noun.dep_ == "pobj" and head.dep_ in ("prep", "prt") and head.head.pos_ == "VERB":
+        verb = head.head
+        if _low(verb) in BENEFICIARY_VERBS and head.lower_ == "to":
+            return verb
+        if _low(verb) in ("carry", "step", "ramp") and head.lower_ in ("out", "up"):
+            return verb
+    if noun.dep_ == "conj":
+        return governor(noun.head, lex) if noun.head.pos_ in NOUN_POS else None
+    return None
+
+
+def argument_ranges(tok: Token) -> list[tuple[int, int]]:
+    """Character ranges of an argument phrase: its subtree minus clauses and location phrases."""
+    skip: set[int] = set()
+    for child in tok.children:
+        if child.dep_ in SKIP_IN_ARGUMENTS or (
+            child.dep_ == "prep" and child.lower_ in LOCATION_PREPS
+        ) or child.dep_ == "conj":
+            skip.update(t.i for t in child.subtree)
+    ranges: list[tuple[int, int]] = []
+    for t in tok.subtree:
+        if t.i in skip:
+            continue
+        ranges.append((t.idx, t.idx + len(t.text)))
+    return ranges
