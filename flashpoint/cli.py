@@ -71,8 +71,11 @@ def _guess_format(fmt: str | None, output: str | None) -> str:
 @click.option("--analyzers", "names", help="Comma-separated analyzers to run (default: all).")
 @click.option("--gazetteer", type=click.Path(exists=True, dir_okay=False),
               help="Your own gazetteer file, merged over the built-in tables.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes to analyse in parallel (each loads its own spaCy pipeline).")
 def analyze(paths: tuple[str, ...], fmt: str | None, output: str | None, verbatim: bool,
-            encoding: str | None, names: str | None, gazetteer: str | None) -> None:
+            encoding: str | None, names: str | None, gazetteer: str | None,
+            workers: int) -> None:
     """Analyse articles: files, directories (recursively) or - for stdin.
 
     \b
@@ -84,7 +87,7 @@ def analyze(paths: tuple[str, ...], fmt: str | None, output: str | None, verbati
     pipeline = build_pipeline(names.split(",") if names else None, options)
     stats = RunStats()
     articles = analyze_paths(paths, pipeline, stats, verbatim=verbatim, encoding=encoding,
-                             on_problem=lambda e: _err(str(e)))
+                             workers=workers, on_problem=lambda e: _err(str(e)))
     articles = _report_failures(articles)
     fmt = _guess_format(fmt, output)
     with _open_output(output) as out:

@@ -101,6 +101,8 @@ class Gazetteer:
     index: dict[tuple[str, ...], list[Alias]] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
     surnames: dict[str, set[str]] = field(default_factory=dict)
+    demonyms: dict[str, str] = field(default_factory=dict)
+    """State id -> its first listed adjective ("AZE" -> "Azerbaijani")."""
     max_len: int = 1
 
     # -- building ------------------------------------------------------------------
@@ -221,7 +223,7 @@ _SUFFIXES = frozenset({"i", "ii", "iii", "iv", "v", "vi", "jr", "jr.", "sr", "sr
 
 def surname_key(name: str) -> str:
     """The normalised last name of a full name (regnal numbers and Jr./Sr. skipped)."""
-    toks = [t for t in key_of(name) if t not in _SUFFIXES and t.isalpha() or "-" in t]
+    toks = [t for t in key_of(name) if (t not in _SUFFIXES and t.isalpha()) or "-" in t]
     return toks[-1] if toks else normalise(name)
 
 
@@ -296,6 +298,7 @@ def _load_states(gaz: Gazetteer, rows: list[dict[str, str]]) -> None:
             _alias(gaz, c, sid, "capital")
         for d in _split(r.get("demonyms", "")):
             _alias(gaz, d, sid, "demonym")
+            gaz.demonyms.setdefault(sid, d.rstrip("?"))
 
 
 def _load_entries(gaz: Gazetteer, rows: list[dict[str, str]], default_via: Via) -> None:

@@ -16,8 +16,11 @@ on that article; the other analyzers and articles go on.
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import typing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -80,13 +83,34 @@ class Pipeline:
             self._nlp = backbone.load()
         return self._nlp
 
-    def run(self, articles: Iterable[Article]) -> Iterator[Article]:
-        """Analyse articles lazily, ``batch_size`` at a time; order is preserved."""
+    def run(self, articles: Iterable[Article], workers: int = 1) -> Iterator[Article]:
+        """Analyse articles lazily, ``batch_size`` at a time; order is preserved.
+
+        With ``workers > 1`` batches go to that many processes, each with its own
+        spaCy pipeline; at most ``2 * workers`` batches are in flight, so memory
+        stays bounded however many articles come in.
+        """
         it = iter(articles)
-        while batch := list(islice(it, self.batch_size)):
-            docs = backbone.parse_many(self.nlp, (a.text for a in batch))
-            for article, doc in zip(batch, docs, strict=True):
-                yield self.analyse(article, doc)
+        batches = iter(lambda: list(islice(it, self.batch_size)), [])
+        if workers <= 1:
+            for batch in batches:
+                yield from self.run_batch(batch)
+            return
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(self.analyzers, self.options)) as pool:
+            pending: deque[Future[list[Article]]] = deque()
+            for batch in batches:
+                pending.append(pool.submit(_work, batch))
+                if len(pending) >= 2 * workers:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+
+    def run_batch(self, batch: Sequence[Article]) -> list[Article]:
+        """Parse a batch with ``nlp.pipe`` and analyse each article."""
+        docs = backbone.parse_many(self.nlp, (a.text for a in batch))
+        return [self.analyse(article, doc) for article, doc in zip(batch, docs, strict=True)]
 
     def analyse(self, article: Article, doc: Doc) -> Article:
         """Run every analyzer on one parsed article."""
@@ -109,6 +133,19 @@ class Pipeline:
         except Exception as exc:  # noqa: BLE001 - one analyzer must never sink the article
             return _fail(article, analyzer, "A400", f"{type(exc).__name__}: {exc}")
         return dataclasses.replace(new, analyzers=(*new.analyzers, analyzer.name))
+
+
+_WORKER: Pipeline | None = None
+
+
+def _init_worker(analyzers: Sequence[Analyzer], options: Mapping[str, Mapping[str, Any]]) -> None:
+    global _WORKER  # one pipeline per worker process, built once
+    _WORKER = Pipeline(analyzers, options=options)
+
+
+def _work(batch: list[Article]) -> list[Article]:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.run_batch(batch)
 
 
 def _fail(article: Article, analyzer: Analyzer, code: str, message: str) -> Article:

@@ -48,6 +48,7 @@ def analyze_paths(
     *,
     verbatim: bool = False,
     encoding: str | None = None,
+    workers: int = 1,
     on_problem: Callable[[IngestError], None] = lambda e: None,
 ) -> Iterator[Article]:
     """Analysed articles from the given inputs, in input order, streaming."""
@@ -60,7 +61,7 @@ def analyze_paths(
             else:
                 yield item
 
-    for article in pipeline.run(articles()):
+    for article in pipeline.run(articles(), workers=workers):
         stats.articles += 1
         stats.analyzer_failures += len(article.failures)
         yield article

@@ -149,6 +149,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "flashpoint" / "data" / "quotes" / "model.json")
     ap.add_argument("--docbin", type=Path, default=None, help="cache of the parsed split")
     ap.add_argument("--holdout", type=float, default=0.0, help="share of articles held out")
+    ap.add_argument("--save-holdout", type=Path, default=None, help="where to save that model")
     ap.add_argument("--c-cue", type=float, default=0.5)
     ap.add_argument("--c-content", type=float, default=0.5)
     ap.add_argument("--cue-threshold", type=float, default=0.4)
@@ -167,6 +168,8 @@ def main() -> None:
         cue=fit(cx, cy, args.c_cue, args.cue_threshold),
         content=fit(kx, ky, args.c_content, args.content_threshold),
     )
+    if hold and args.save_holdout:
+        args.save_holdout.write_text(json.dumps(to_json(models)))
     if hold:
         metrics = score([articles[i] for i in hold], [docs[i] for i in hold], models)
         print(json.dumps({k: round(v, 4) for k, v in metrics.items()}, indent=1))

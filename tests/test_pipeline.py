@@ -89,3 +89,12 @@ def test_pipeline_sentences_cut_at_line_breaks(blank_nlp: Language) -> None:
     out = _run(blank_nlp, sentences.ANALYZER, text="Headline Without Stop\n\nBody one. Body two.")
     assert [s.span.text for s in out.sentences] == ["Headline Without Stop", "Body one.",
                                                     "Body two."]
+
+
+@pytest.mark.model
+def test_pipeline_workers_give_the_same_results_in_order(nlp: Language) -> None:
+    texts = [f"Story {i}\n\nDelegates from Oslo and Bogotá met on day {i}. Talks went on."
+             for i in range(7)]
+    articles = [Article(text=t, source=str(i)) for i, t in enumerate(texts)]
+    pipeline = Pipeline([sentences.ANALYZER], nlp=nlp, batch_size=2)
+    assert list(pipeline.run(articles, workers=2)) == list(pipeline.run(articles))

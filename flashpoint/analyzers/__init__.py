@@ -11,10 +11,12 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 from ..pipeline import Analyzer
-from . import sentences
+from . import actors, events, sentences
 
 BUILTIN: tuple[Analyzer, ...] = (
     sentences.ANALYZER,
+    actors.ANALYZER,
+    events.ANALYZER,
 )
 
 ENTRY_POINT_GROUP = "flashpoint.analyzers"

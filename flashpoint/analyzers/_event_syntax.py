@@ -30,7 +30,7 @@ TARGET_PREPS = frozenset({
 SOURCE_OF_CATEGORIES = frozenset({
     "AID", "SUPPORT", "COOPERATE", "AGREE", "CONSULT", "CONCEDE", "RETREAT",
 })
-SKIP_IN_ARGUMENTS = frozenset({"relcl", "advcl", "ccomp", "parataxis", "punct"})
+SKIP_IN_ARGUMENTS = frozenset({"relcl", "advcl", "ccomp", "parataxis", "punct", "appos"})
 LOCATION_PREPS = frozenset({"in", "at", "near", "across", "outside", "inside", "around", "during",
                             "throughout", "within", "along", "after", "before", "since"})
 OBJECT_CONTROL = frozenset({"urge", "ask", "call", "force", "allow", "persuade", "tell", "order",
@@ -39,6 +39,9 @@ BENEFICIARY_VERBS = frozenset({"come", "rush", "go", "leap", "spring", "run"})
 VERB_POS = frozenset({"VERB"})
 NOUN_POS = frozenset({"NOUN", "PROPN"})
 PRONOUNS = frozenset({"it", "they", "them", "its", "their"})
+NEEDS_COMPLEMENT = frozenset({"agree", "pledge", "promise", "vow", "offer", "propose", "help",
+                              "support", "back", "defend", "stand"})
+"""Verbs that are events only with a complement (``Matviychuk agrees`` is an opinion)."""
 
 
 @dataclass(slots=True)
@@ -52,6 +55,10 @@ class Trigger:
     sources: list[Token] = field(default_factory=list)
     targets: list[Token] = field(default_factory=list)
     pairs: list[tuple[Token, Token]] = field(default_factory=list)
+    modifiers: list[Token] = field(default_factory=list)
+    """Actor-like modifiers of a nominalisation (``Russian strikes``): sources, or a pair."""
+    gov_sources: list[Token] = field(default_factory=list)
+    gov_targets: list[Token] = field(default_factory=list)
 
 
 def _low(tok: Token) -> str:
@@ -98,9 +105,19 @@ def verb_entry(tok: Token, lex: Lexicon) -> Entry | None:
         return None
     if objects and lemma in lex.intransitive:
         return None
+    if lemma in NEEDS_COMPLEMENT and not _has_complement(tok):
+        return None
     if objects and lemma in lex.verb_with_object:
         return lex.entry(lex.verb_with_object[lemma])
     return entry
+
+
+def _has_complement(verb: Token) -> bool:
+    return any(
+        c.dep_ in ("dobj", "xcomp", "ccomp", "dative", "nsubjpass")
+        or (c.dep_ == "prep" and c.lower_ in ("to", "on", "with"))
+        for c in verb.children
+    )
 
 
 def noun_entry(tok: Token, lex: Lexicon) -> Entry | None:
@@ -133,6 +150,8 @@ def find_triggers(sent: SpacySpan, lex: Lexicon) -> list[Trigger]:
         if entry is not None:
             trig = Trigger(tok, entry, "verb")
             _verb_arguments(trig, tok, tok)
+            if not trig.sources and not subjects(tok):
+                trig.sources.extend(_orphan_subject(tok, sent))
             found.append(trig)
             continue
         entry = noun_entry(tok, lex)
@@ -162,11 +181,23 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
         objs = _children(head, "dobj")
         if objs:
             return [o for ob in objs for o in _with_conjuncts(ob)]
-    if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and head is not verb:
+    if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and head.i != verb.i:
         if head.pos_ in ("VERB", "AUX"):
             return subjects(head, depth + 1)
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
         return subjects(head.head, depth + 1)
+    return []
+
+
+def _orphan_subject(verb: Token, sent: SpacySpan) -> list[Token]:
+    """A noun phrase the parser hung outside the sentence (headlines glued to the next line)."""
+    if sent.start <= verb.head.i < sent.end and verb.head.i != verb.i:
+        return []
+    for tok in reversed(sent.doc[sent.start: verb.i]):
+        if tok.pos_ in ("VERB", "AUX") and tok.head.i != verb.i:
+            return []
+        if tok.pos_ in ("PROPN", "NOUN") and not sent.start <= tok.head.i < sent.end:
+            return [tok]
     return []
 
 
@@ -180,7 +211,7 @@ def _verb_arguments(trig: Trigger, verb: Token, gov: Token) -> None:
             trig.targets.extend(_with_conjuncts(child))
         elif child.dep_ == "agent":
             trig.sources.extend(_pobjs(child))
-        elif child.dep_ in ("dobj", "dative") and child is not trig.token:
+        elif child.dep_ in ("dobj", "dative") and child.i != trig.token.i:
             if child.dep_ == "dative" and child.pos_ == "ADP":
                 trig.targets.extend(_pobjs(child))
             else:
@@ -199,7 +230,7 @@ def _verb_arguments(trig: Trigger, verb: Token, gov: Token) -> None:
 
 
 def _is_trigger_path(prep: Token, trigger: Token) -> bool:
-    return any(t is trigger for t in prep.subtree)
+    return any(t.i == trigger.i for t in prep.subtree)
 
 
 def _noun_arguments(trig: Trigger, lex: Lexicon) -> None:
@@ -230,25 +261,17 @@ def _noun_arguments(trig: Trigger, lex: Lexicon) -> None:
     gov = governor(noun, lex)
     if gov is not None:
         trig.governor = gov
-        if not trig.sources and not trig.pairs:
-            _verb_arguments(trig, gov, gov)
-        elif not trig.targets:
-            borrowed = Trigger(noun, trig.entry, "noun")
-            _verb_arguments(borrowed, gov, gov)
-            trig.targets.extend(borrowed.targets)
+        borrowed = Trigger(noun, trig.entry, "noun")
+        _verb_arguments(borrowed, gov, gov)
+        trig.gov_sources, trig.gov_targets = borrowed.sources, borrowed.targets
 
 
 def _modifier_arguments(trig: Trigger, modifiers: list[Token]) -> None:
-    """``Russian strikes`` (source), ``NATO-Russia conflict`` (pair), ``anti-Russian`` (target)."""
-    plain: list[Token] = []
+    """``Russian strikes``, ``NATO-Russia conflict`` (modifiers), ``anti-Russian`` (target)."""
     for mod in modifiers:
         doc = mod.doc
         prev = doc[mod.i - 2].lower_ if mod.i >= 2 and doc[mod.i - 1].text == "-" else ""
-        (trig.targets if prev == "anti" else plain).append(mod)
-    if len(plain) >= 2 and not trig.sources:
-        trig.pairs.append((plain[0], plain[-1]))
-    else:
-        trig.sources.extend(plain)
+        (trig.targets if prev == "anti" else trig.modifiers).append(mod)
 
 
 def governor(noun: Token, lex: Lexicon) -> Token | None:
@@ -267,14 +290,27 @@ def governor(noun: Token, lex: Lexicon) -> Token | None:
     return None
 
 
+def _clausal(t: Token) -> bool:
+    """A participial or relative clause inside a phrase (``, banking on ...``)."""
+    if t.dep_ in ("relcl", "ccomp"):
+        return True
+    return t.tag_ == "VBG" or (t.dep_ == "conj" and t.lower_.endswith("ing") and t.pos_ != "PROPN")
+
+
 def argument_ranges(tok: Token) -> list[tuple[int, int]]:
     """Character ranges of an argument phrase: its subtree minus clauses and location phrases."""
     skip: set[int] = set()
     for child in tok.children:
-        if child.dep_ in SKIP_IN_ARGUMENTS or (
-            child.dep_ == "prep" and child.lower_ in LOCATION_PREPS
-        ) or child.dep_ == "conj":
+        if (
+            child.dep_ in SKIP_IN_ARGUMENTS
+            or (child.dep_ == "prep" and child.lower_ in LOCATION_PREPS)
+            or child.dep_ == "conj"
+            or (child.dep_ == "acl" and child.tag_ == "VBG")
+        ):
             skip.update(t.i for t in child.subtree)
+    for t in tok.subtree:
+        if t.i != tok.i and t.i not in skip and _clausal(t):
+            skip.update(x.i for x in t.subtree)
     ranges: list[tuple[int, int]] = []
     for t in tok.subtree:
         if t.i in skip:

@@ -30,16 +30,16 @@ SPEECH_HEADS = frozenset({
     "sanction", "concession", "gift", "tribute", "loyalty", "allegiance", "close", "loyal",
     "ally", "hostile", "friendly", "opposed", "subordinate", "answerable", "signals", "say",
     "tell", "write", "sell", "give", "hand", "deliver", "supply", "transfer", "report", "turn",
-    "appeal", "pledge", "promise", "reach", "owe", "object", "speak", "talk", "policy",
+    "pledge", "promise", "reach", "owe", "object", "speak", "talk", "policy",
     "attitude", "stance", "approach", "hostility", "overture", "openness", "pivot",
 })
 MOTION_WORDS = frozenset({
     "flight", "trip", "travel", "visit", "fly", "return", "go", "come", "move", "arrive",
-    "route", "road", "train", "journey", "way", "drive", "march", "advance", "road", "train",
-    "bus", "ferry", "sail", "head", "evacuate", "flee", "escape", "deport", "send", "dispatch",
+    "route", "road", "train", "journey", "way", "drive", "march", "advance", "bus", "ferry",
+    "sail", "head", "evacuate", "flee", "escape", "deport", "send", "dispatch",
     "deploy", "relocate", "transport", "ship", "smuggle", "bring", "take", "walk", "commute",
     "migrate", "emigrate", "defect", "distance", "kilometre", "kilometer", "mile", "border",
-    "connection", "link", "pipeline", "corridor", "train", "rail", "railway", "highway",
+    "connection", "link", "pipeline", "corridor", "rail", "railway", "highway",
     "invite", "summon", "recall", "expel", "extradite", "attack", "strike", "missile",
     "drone", "fire", "launch", "rocket", "shell", "bomb",
 })
@@ -60,7 +60,7 @@ PLACE_HEADS = frozenset({
     "weather", "river", "bridge", "port", "harbour", "harbor", "exchange", "marathon",
     "festival", "office", "bureau", "correspondent", "-based", "based", "born", "home",
     "visitor", "tourist", "restaurant", "shop", "market", "mall", "club", "team", "fan",
-    "police", "prosecutor", "authority", "municipality", "council", "governor", "resident",
+    "police", "prosecutor", "authority", "municipality", "council", "governor",
 })
 AGENT_HEADS = frozenset({
     "government", "regime", "authority", "leadership", "official", "administration", "side",
@@ -104,7 +104,7 @@ def _prep_object_is_agent(prep: Token) -> bool:
         lemma = head.lemma_.lower()
         if lemma in SPEECH_HEADS:
             return True
-        if lemma in MOTION_WORDS or head.pos_ in ("VERB", "AUX") and lemma not in SPEECH_HEADS:
+        if lemma in MOTION_WORDS or (head.pos_ in ("VERB", "AUX") and lemma not in SPEECH_HEADS):
             return False
         return head.pos_ in ("NOUN", "ADJ") and word != "from"
     return True
@@ -120,8 +120,9 @@ def _modifier_is_agent(tok: Token, span: SpacySpan) -> bool:
             return False
         if after in AGENT_HEADS or after in ("backed", "led", "friendly", "aligned"):
             return True
-        if span.doc[span.end + 1].ent_type_ in ("GPE", "NORP", "ORG"):
-            return True  # "the Ankara-Baku tandem"
+        other = span.doc[span.end + 1]
+        if other.ent_type_ in ("GPE", "NORP", "ORG") or other.pos_ == "PROPN" or other.is_title:
+            return True  # "the Ankara-Baku tandem", "the Moscow-Beijing axis"
     if lemma in PLACE_HEADS:
         return False
     if lemma in AGENT_HEADS:
@@ -150,9 +151,7 @@ def is_agent(span: SpacySpan) -> bool:
         return head.lemma_.lower() not in PLACE_VERBS
     if dep == "appos":
         return is_agent(head.doc[head.i : head.i + 1]) if head.ent_type_ == "GPE" else True
-    if dep in ("attr", "acomp", "pcomp"):
-        return False
-    return True
+    return dep not in ("attr", "acomp", "pcomp")
 
 
 # -- demonym heads ---------------------------------------------------------------------
@@ -241,15 +240,15 @@ def head_phrase(tok: Token) -> tuple[str, int] | None:
     if tok.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod"):
         return None
     head = tok.head
-    if head.i <= tok.i or head.pos_ not in ("NOUN", "PROPN"):
+    if head.i <= tok.i or head.pos_ not in ("NOUN", "PROPN") or head.i - tok.i > 4:
         return None
     doc = tok.doc
+    if "\n" in doc[tok.i : head.i + 1].text:
+        return None
     words = [t.lower_ for t in doc[tok.i + 1 : head.i + 1] if t.dep_ != "case" and
              t.text not in ("'s", "’s", "'")]
-    phrase = " ".join(words)
     for n in (3, 2, 1):
         tail = " ".join(words[-n:])
         if tail in ROLE_NOUNS:
             return tail, head.i
-    del phrase
     return head.lemma_.lower(), head.i

@@ -1,0 +1,450 @@
+"""Actors: who is involved, with metonyms, demonyms, leaders, organisations and regions resolved.
+
+Every mention is resolved to a canonical actor (ISO alpha-3 ids for states, ``igo:``,
+``org:``, ``co:``, ``media:``, ``group:``, ``region:`` and ``person:`` ids from the gazetteer,
+see :mod:`flashpoint.gazetteer`) and says how it was recognised (``via``). The passes, in
+order, each claiming tokens so that no two mentions overlap:
+
+1. gazetteer matches (names, aliases, capitals and seats, demonyms, leaders, organisations,
+   regions), longest first; capitals and seats count only where the parse makes them agents
+   (:func:`~flashpoint.analyzers.actors_roles.is_agent`); leaders resolve by the article date;
+2. titled names ("President Aliyev", "Foreign Minister Jane Roe") and spaCy PERSON entities;
+3. demonyms and state names modifying a noun: an actor-like head ("Azerbaijani media",
+   "Russian authorities", "US officials") makes a derived actor ``AZE/media`` belonging to
+   the state; a role ("the Russian president") resolves to the office-holder at the date;
+   any other head ("Turkish missile") is a mention of the state with ``head`` kept;
+4. other spaCy ORG entities (organisations) and plural NORP nouns (groups);
+5. coreference: surnames, pronouns, bare roles ("the president") and "the alliance".
+
+Options: ``gazetteer`` (path of a user CSV merged over the shipped tables).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, cast
+
+from spacy.tokens import Doc, Token
+from unidecode import unidecode
+
+from .. import gazetteer as gz
+from ..model import Actor, ActorKind, ActorMention, Via
+from ..pipeline import AnalysisInput, Analyzer
+from . import actors_coref, actors_roles
+from .actors_roles import HEAD_GROUPS, ROLE_NOUNS, TITLE_MAX, TITLES, head_phrase, is_agent
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    return _SLUG.sub("-", unidecode(text).lower()).strip("-") or "x"
+
+
+@dataclass(slots=True)
+class Found:
+    """Actors and mentions collected while reading one article."""
+
+    gaz: gz.Gazetteer
+    day: date | None
+    actors: dict[str, Actor] = field(default_factory=dict)
+    mentions: dict[str, list[ActorMention]] = field(default_factory=dict)
+    taken: set[int] = field(default_factory=set)
+    by_token: dict[int, str] = field(default_factory=dict)
+    """Token index -> actor id, for every token inside a mention."""
+    owners: dict[int, str] = field(default_factory=dict)
+    """Token index -> state id, for demonyms/state names still waiting for pass 3."""
+    headlines: set[int] = field(default_factory=set)
+    """Tokens on title-case lines, where spaCy's NER guesses are not trusted."""
+
+    def actor(self, aid: str, name: str, kind: ActorKind, belongs_to: str | None = None,
+              role: str | None = None) -> str:
+        if aid not in self.actors:
+            self.actors[aid] = Actor(id=aid, name=name, kind=kind, belongs_to=belongs_to,
+                                     role=role)
+        return aid
+
+    def known(self, aid: str) -> str:
+        """Register a gazetteer entry (or person) as an actor of this article."""
+        if aid in self.actors:
+            return aid
+        entry = self.gaz.entries.get(aid)
+        if entry is None:
+            return self.actor(aid, aid, "organization")
+        if entry.kind == "person":
+            role = next((t.role for t in self.gaz.terms_of(aid) if _on(t, self.day)), None)
+            return self.actor(aid, entry.name, "person", self.gaz.state_of(aid, self.day), role)
+        return self.actor(aid, entry.name, entry.kind, entry.belongs_to)
+
+    def mention(self, doc: Doc, start: int, end: int, aid: str, via: Via,
+                head: str | None = None) -> bool:
+        """Record tokens ``start:end`` as a mention of ``aid``; False if any is taken."""
+        toks = set(range(start, end))
+        if not toks or toks & self.taken:
+            return False
+        span = doc[start:end]
+        self.mentions.setdefault(aid, []).append(
+            ActorMention(span.start_char, span.end_char, span.text, via, head))
+        self.taken |= toks
+        for i in toks:
+            self.by_token[i] = aid
+        return True
+
+    def result(self) -> tuple[Actor, ...]:
+        out = []
+        for aid, actor in self.actors.items():
+            ms = tuple(sorted(self.mentions.get(aid, ()), key=lambda m: (m.start, m.end)))
+            if ms:
+                out.append(Actor(id=actor.id, name=actor.name, kind=actor.kind,
+                                 belongs_to=actor.belongs_to, mentions=ms, role=actor.role))
+        return tuple(sorted(out, key=lambda a: (a.mentions[0].start, a.id)))
+
+
+def _on(term: gz.Term, day: date | None) -> bool:
+    return term.end is None if day is None else term.covers(day)
+
+
+# -- pass 1: gazetteer -----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Modifier:
+    """A demonym or state name that modifies a noun, handled after people are known."""
+
+    start: int
+    end: int
+    state: str
+    via: Via
+
+
+def _ent_label(doc: Doc, start: int, end: int) -> str:
+    labels = {t.ent_type_ for t in doc[start:end]}
+    return labels.pop() if len(labels) == 1 else ""
+
+
+def _inside_bigger_person(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens ``start:end`` are part of a longer PERSON name ("Israel Katz")."""
+    for t in doc[start:end]:
+        ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+        if ent is None:
+            continue
+        words = [w for w in ent if not w.is_punct and w.text not in ("'s", "’s")]
+        if words and (words[0].i < start or words[-1].i >= end):
+            return True
+    return False
+
+
+def _title_roles(doc: Doc, start: int) -> tuple[str, ...]:
+    """Roles implied by a title just before token ``start`` ("President", "Foreign Minister")."""
+    for n in range(TITLE_MAX, 0, -1):
+        if start - n < 0:
+            continue
+        key = tuple(t.lower_ for t in doc[start - n : start])
+        if key in TITLES:
+            return TITLES[key]
+    return ()
+
+
+def gazetteer_pass(doc: Doc, found: Found, words: list[str]) -> list[Modifier]:
+    """Longest acceptable gazetteer match at each token, left to right."""
+    modifiers: list[Modifier] = []
+    i, n = 0, len(words)
+    while i < n:
+        for j in range(min(n, i + found.gaz.max_len), i, -1):
+            aliases = found.gaz.index.get(tuple(words[i:j]))
+            if aliases and _take(doc, found, aliases, i, j, modifiers):
+                i = j
+                break
+        else:
+            i += 1
+    return modifiers
+
+
+def _take(doc: Doc, found: Found, aliases: list[gz.Alias], i: int, j: int,
+          modifiers: list[Modifier]) -> bool:
+    """Handle one candidate match; False when no alias fits the text here."""
+    gaz = found.gaz
+    span = doc[i:j]
+    label = _ent_label(doc, i, j)
+    ok = [a for a in aliases if gaz.accepts(a, span.text, label)]
+    if j - i > 1 and _modifier_of_next(doc[j - 1]):
+        ok = [a for a in ok if a.via != "org"]  # "Azerbaijani military analyst"
+    if not ok:
+        return False
+    people = [a for a in ok if gaz.entries.get(a.entry, _NO_ENTRY).kind == "person"]
+    if people and len(people) == len(ok):
+        pid = gaz.pick_person([a.entry for a in people], found.day, _title_roles(doc, i))
+        if pid is not None:
+            found.mention(doc, i, j, found.known(pid), "leader")
+        return pid is not None
+    alias = next(a for a in ok if a not in people)
+    kind = gaz.entries.get(alias.entry, _NO_ENTRY).kind
+    if kind in ("state", "region") and label == "PERSON" and _inside_bigger_person(doc, i, j):
+        return False
+    _dispatch(doc, found, alias, i, j, modifiers)
+    return True
+
+
+def _modifier_of_next(tok: Token) -> bool:
+    return (tok.dep_ in ("amod", "compound") and tok.head.i == tok.i + 1
+            and tok.head.pos_ in ("NOUN", "PROPN"))
+
+
+_NO_ENTRY = gz.Entry("", "", "organization")
+
+
+def _dispatch(doc: Doc, found: Found, alias: gz.Alias, i: int, j: int,
+              modifiers: list[Modifier]) -> None:
+    entry = found.gaz.entries.get(alias.entry)
+    kind = entry.kind if entry else "organization"
+    if alias.via in ("capital", "seat"):
+        if is_agent(doc[i:j]):
+            found.mention(doc, i, j, found.known(alias.entry), alias.via)
+        else:
+            found.taken |= set(range(i, j))  # a place: not an actor, not to be re-read
+        return
+    if kind == "state" and _modifies_noun(doc[j - 1]):
+        modifiers.append(Modifier(i, j, alias.entry, alias.via))
+        return
+    if alias.via == "demonym":
+        modifiers.append(Modifier(i, j, alias.entry, alias.via))
+        return
+    found.mention(doc, i, j, found.known(alias.entry), alias.via)
+
+
+def _modifies_noun(tok: Token) -> bool:
+    return head_phrase(tok) is not None
+
+
+# -- pass 2: people ----------------------------------------------------------------------
+
+def _name_run(doc: Doc, start: int) -> int:
+    """End of the run of capitalised name tokens starting at ``start``."""
+    end = start
+    while end < len(doc) and end - start < 5:
+        t = doc[end]
+        capital = t.text[:1].isupper()
+        if t.is_title or (t.is_upper and len(t) > 1) or (t.pos_ == "PROPN" and capital):
+            if t.lower_ in ("and", "of", "'s") or t.is_punct:
+                break
+            end += 1
+        elif t.text == "-" and end + 1 < len(doc) and doc[end + 1].is_title and end > start:
+            end += 2
+        else:
+            break
+    return end
+
+
+def title_pass(doc: Doc, found: Found) -> None:
+    """Names after titles: "President Aliyev", "Foreign Minister Jane Roe"."""
+    i = 0
+    while i < len(doc):
+        hit = None
+        for n in range(TITLE_MAX, 0, -1):
+            key = tuple(t.lower_ for t in doc[i : i + n])
+            if len(key) == n and key in TITLES and doc[i].text[:1].isupper():
+                hit = (n, TITLES[key])
+                break
+        if hit is None:
+            i += 1
+            continue
+        n, roles = hit
+        start = i + n
+        end = _name_run(doc, start)
+        if end > start and not any(k in found.taken for k in range(start, end)):
+            _person(doc, found, start, end, roles, titled=True)
+        i = max(end, i + 1)
+
+
+def _person(doc: Doc, found: Found, start: int, end: int, roles: tuple[str, ...],
+            titled: bool) -> None:
+    gaz = found.gaz
+    text = doc[start:end].text
+    cands = {a.entry for a in gaz.lookup(text) if gaz.entries.get(a.entry, _NO_ENTRY).kind
+             == "person"}
+    if not cands and titled:
+        cands = set(gaz.surnames.get(gz.surname_key(text), set()))
+        if end - start > 1:  # a full name must agree on the first name too
+            first = gz.normalise(doc[start].text)
+            cands = {p for p in cands if gz.normalise(gaz.entries[p].name).startswith(first)}
+    pid = gaz.pick_person(cands, found.day, roles) if cands else None
+    if pid is not None:
+        found.mention(doc, start, end, found.known(pid), "leader")
+        return
+    earlier = actors_coref.same_surname(found, text) if end - start == 1 else None
+    if earlier is not None:
+        found.mention(doc, start, end, earlier, "coreference")
+        return
+    aid = "person:" + slug(text)
+    state = _owner_before(doc, found, start)
+    role = roles[0] if len(roles) == 1 else None
+    found.actor(aid, text, "person", state, role)
+    found.mention(doc, start, end, aid, "name")
+
+
+def _owner_before(doc: Doc, found: Found, start: int) -> str | None:
+    """A demonym/state modifying the noun phrase that ends in the name at ``start``."""
+    for k in range(start - 1, max(-1, start - 7), -1):
+        t = doc[k]
+        if (t.is_punct and t.text not in ("-",)) or t.pos_ in ("VERB", "AUX", "ADP", "SCONJ"):
+            return None
+        if k in found.by_token:
+            aid = found.by_token[k]
+            actor = found.actors.get(aid)
+            if actor is not None and actor.kind == "state":
+                return aid
+            return actor.belongs_to if actor is not None else None
+        if k in found.owners:
+            return found.owners[k]
+    return None
+
+
+def ner_person_pass(doc: Doc, found: Found) -> None:
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or ent.start in found.headlines:
+            continue
+        if ent[-1].pos_ != "PROPN" or (len(ent) == 1 and ent[0].tag_ in ("NNPS", "NNS")):
+            continue
+        start, end = ent.start, ent.end
+        while start < end and (doc[start].is_punct or doc[start].lower_ in ("the", "'s")):
+            start += 1
+        while end > start and (doc[end - 1].text in ("'s", "’s", "'") or doc[end - 1].is_punct):
+            end -= 1
+        if end <= start or any(k in found.taken for k in range(start, end)):
+            continue
+        if not doc[start].text[:1].isupper():
+            continue
+        _person(doc, found, start, end, _title_roles(doc, start), titled=False)
+
+
+# -- pass 3: demonyms and state modifiers --------------------------------------------------
+
+def modifier_pass(doc: Doc, found: Found, modifiers: list[Modifier]) -> None:
+    gaz = found.gaz
+    for m in modifiers:
+        tok = doc[m.end - 1]
+        state_actor = found.known(m.state)
+        phrase = head_phrase(tok)
+        if phrase is None:  # "the Russians said", a bare demonym
+            found.mention(doc, m.start, m.end, state_actor, m.via)
+            continue
+        head, head_i = phrase
+        named = _names_follow(doc, found, head_i)
+        if head in ROLE_NOUNS and not named and not _head_taken(found, m.end, head_i):
+            holders = [p for r in ROLE_NOUNS[head] for p in gaz.holders(m.state, r, found.day)]
+            pid = gaz.pick_person(holders, found.day, ROLE_NOUNS[head]) if holders else None
+            if pid is not None:
+                found.mention(doc, m.start, head_i + 1, found.known(pid), "leader")
+                continue
+        group = HEAD_GROUPS.get(head) or HEAD_GROUPS.get(doc[head_i].lower_)
+        span_end = head_i + 1
+        if group is not None and not named and not _head_taken(found, m.end, head_i):
+            suffix, kind = group
+            base = gaz.demonyms.get(m.state) or doc[m.start:m.end].text
+            aid = found.actor(f"{m.state}/{suffix}", f"{base} {suffix}",
+                              cast(ActorKind, kind), m.state)
+            if found.mention(doc, m.start, span_end, aid, m.via, doc[head_i].text):
+                continue
+        found.mention(doc, m.start, m.end, state_actor, m.via, _head_text(doc, m.end, head_i))
+
+
+def _head_text(doc: Doc, end: int, head_i: int) -> str:
+    return doc[end : head_i + 1].text.lstrip("'’s ").strip() or doc[head_i].text
+
+
+def _names_follow(doc: Doc, found: Found, head_i: int) -> bool:
+    """Whether the head noun is a title before a name ("Russian President Vladimir Putin")."""
+    nxt = head_i + 1
+    if nxt < len(doc) and (doc[nxt].ent_type_ == "PERSON" or (nxt in found.by_token and
+                           found.actors[found.by_token[nxt]].kind == "person")):
+        return True
+    head = doc[head_i]
+    return head.dep_ == "compound" and head.head.ent_type_ == "PERSON"
+
+
+def _head_taken(found: Found, start: int, head_i: int) -> bool:
+    return any(k in found.taken for k in range(start, head_i + 1))
+
+
+# -- pass 4: other named entities -----------------------------------------------------------
+
+def other_entities_pass(doc: Doc, found: Found) -> None:
+    for ent in doc.ents:
+        if ent.label_ not in ("ORG", "NORP") or ent.start in found.headlines:
+            continue
+        start, end = ent.start, ent.end
+        while start < end and doc[start].lower_ in ("the", "a", "an"):
+            start += 1
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s")):
+            end -= 1
+        if end <= start or end - start > 6 or any(k in found.taken for k in range(start, end)):
+            continue
+        text = doc[start:end].text
+        if not text[:1].isupper() or not any(c.isalpha() for c in text):
+            continue
+        if ent.label_ == "ORG":
+            aid = found.actor("org:" + slug(text), text, "organization",
+                              _owner_before(doc, found, start))
+            found.mention(doc, start, end, aid, "name")
+        elif doc[end - 1].tag_ in ("NNPS", "NNS"):
+            aid = found.actor("group:" + slug(text), text, "group")
+            found.mention(doc, start, end, aid, "name")
+
+
+# -- the analyzer ---------------------------------------------------------------------------
+
+_SMALL = frozenset({"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "with", "at",
+                    "by", "is", "as", "from", "vs", "but", "be"})
+
+
+def headline_tokens(doc: Doc) -> set[int]:
+    """Tokens on lines written in title case ("War Between Russia and Azerbaijan Unlikely")."""
+    out: set[int] = set()
+    line: list[Token] = []
+    for tok in [*doc, None]:
+        if tok is None or "\n" in tok.text_with_ws:
+            if tok is not None:
+                line.append(tok)
+            words = [t for t in line if t.is_alpha and t.lower_ not in _SMALL]
+            if len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words):
+                out.update(t.i for t in line)
+            line = []
+        else:
+            line.append(tok)
+    return out
+
+
+def find_actors(doc: Doc, day: date | None, user_gazetteer: str | None = None
+                ) -> tuple[Actor, ...]:
+    """Every actor mentioned in ``doc`` (a parsed article), resolved at ``day``."""
+    gaz = gz.load(user_gazetteer)
+    found = Found(gaz, day)
+    words = [gz.normalise(t.text) for t in doc]
+    found.headlines = headline_tokens(doc)
+    modifiers = gazetteer_pass(doc, found, words)
+    found.owners = {k: m.state for m in modifiers for k in range(m.start, m.end)}
+    title_pass(doc, found)
+    ner_person_pass(doc, found)
+    modifier_pass(doc, found, modifiers)
+    other_entities_pass(doc, found)
+    actors_coref.resolve(doc, found)
+    return found.result()
+
+
+def actors(inp: AnalysisInput) -> Mapping[str, Any]:
+    day = gz.parse_day(inp.article.metadata.published)
+    user = inp.options.get("gazetteer")
+    return {"actors": find_actors(inp.doc, day, str(user) if user else None)}
+
+
+ANALYZER = Analyzer(
+    name="actors.v1",
+    func=actors,
+    produces=("actors",),
+    requires=frozenset({"doc"}),
+    description="Actors with canonical ids: states (ISO alpha-3), organisations, people, "
+    "regions; metonyms, demonyms, leaders at the article date, coreference.",
+)
+
+__all__ = ["ANALYZER", "actors", "actors_roles", "find_actors"]
