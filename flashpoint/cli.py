@@ -23,6 +23,8 @@ from .model import Article, article_from_json
 from .runner import RunStats, analyze_paths, build_pipeline, write_json, write_jsonl
 
 FORMATS = ("text", "json", "jsonl")
+REPORT_WIDTH = 120
+"""Width of the text report when it goes to a file or a pipe (a terminal uses its own)."""
 
 
 def _err(message: str) -> None:
@@ -112,7 +114,9 @@ def _write(fmt: str, articles: Iterator[Article], out: IO[str]) -> None:
     else:
         from .report import print_report
 
-        print_report(articles, Console(file=out, force_terminal=out.isatty() or None))
+        tty = out.isatty()
+        print_report(articles, Console(file=out, force_terminal=tty or None,
+                                       width=None if tty else REPORT_WIDTH))
 
 
 class _open_output:
@@ -157,8 +161,9 @@ def show(path: str) -> None:
     """
     from .report import print_report
 
+    tty = sys.stdout.isatty()
     try:
-        print_report(load_results(path))
+        print_report(load_results(path), Console(width=None if tty else REPORT_WIDTH))
     except (ValueError, KeyError) as exc:
         raise FlashpointError(f"{path}: not a flashpoint output file ({exc})") from None
 

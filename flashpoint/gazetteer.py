@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import email.utils
 import functools
 import io
 import re
@@ -34,7 +35,7 @@ import spacy
 from spacy.tokenizer import Tokenizer
 from unidecode import unidecode
 
-from .errors import FlashpointError
+from .errors import AnalysisError
 from .model import ActorKind, Via
 
 TABLES_DIR = Path(__file__).parent / "data" / "gazetteer"
@@ -45,13 +46,20 @@ ROLES = (
     "head_of_state", "head_of_government", "foreign_minister", "defence_minister",
     "head_of_organization",
 )
+DEFAULT_TITLES = {
+    "head_of_state": "president", "head_of_government": "prime minister",
+    "foreign_minister": "foreign minister", "defence_minister": "defence minister",
+    "head_of_organization": "secretary general",
+}
 _TABLE_VIA: dict[str, Via] = {"region": "region", "state": "name", "person": "leader"}
 _SPACES = re.compile(r"\s+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": "-"})
 
 
-class GazetteerError(FlashpointError):
-    code = "A310"
+class GazetteerError(AnalysisError):
+    """A gazetteer table or user file that cannot be read (bad path, kind, role or date)."""
+
+    code = "A430"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +96,8 @@ class Term:
     role: str
     start: date
     end: date | None
+    title: str = ""
+    """The usual English title of the office ("president", "chancellor", "king")."""
 
     def covers(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
@@ -139,10 +149,14 @@ class Gazetteer:
             else:
                 i += 1
 
-    def holders(self, state: str, role: str, on: date | None) -> list[str]:
-        """People holding ``role`` for ``state`` on day ``on`` (``None``: current holders)."""
-        return sorted({t.person for t in self.terms if t.state == state and t.role == role
-                       and _term_matches(t, on)})
+    def holders(self, state: str, wanted: str | Iterable[str], on: date | None) -> list[str]:
+        """People holding an office for ``state`` on day ``on`` (``None``: current holders).
+
+        ``wanted`` names roles (``head_of_state``) or titles (``president``, ``chancellor``).
+        """
+        want = {wanted} if isinstance(wanted, str) else set(wanted)
+        return sorted({t.person for t in self.terms if t.state == state and
+                       (t.role in want or t.title in want) and _term_matches(t, on)})
 
     def state_of(self, person: str, on: date | None) -> str | None:
         """The state (or organisation) ``person`` served on ``on``, else their latest."""
@@ -160,12 +174,13 @@ class Gazetteer:
 
     def pick_person(self, candidates: Iterable[str], on: date | None,
                     roles: Iterable[str] = ()) -> str | None:
-        """Of several people, the one in office on ``on`` (preferring ``roles``)."""
+        """Of several people, the one in office on ``on`` (preferring ``roles`` or titles)."""
         cands = sorted(set(candidates))
         wanted = set(roles)
         for need_role in (True, False):
             live = [p for p in cands if any(
-                _term_matches(t, on) and (not need_role or not wanted or t.role in wanted)
+                _term_matches(t, on) and (not need_role or not wanted or t.role in wanted
+                                          or t.title in wanted)
                 for t in self.terms_of(p))]
             if len(live) == 1:
                 return live[0]
@@ -241,7 +256,7 @@ def parse_day(text: str | None, *, end: bool = False) -> date | None:
         return None
     m = re.match(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text)
     if not m:
-        return None
+        return _rfc2822_day(text)
     year = int(m.group(1))
     month = int(m.group(2) or (12 if end else 1))
     last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 28
@@ -249,6 +264,14 @@ def parse_day(text: str | None, *, end: bool = False) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
+        return None
+
+
+def _rfc2822_day(text: str) -> date | None:
+    """The date of an e-mail/RSS style timestamp ("Tue, 05 Mar 2024 10:00:00 GMT")."""
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
         return None
 
 
@@ -315,11 +338,12 @@ def _load_entries(gaz: Gazetteer, rows: list[dict[str, str]], default_via: Via) 
         via = cast(Via, r.get("via") or _TABLE_VIA.get(kind, default_via))
         if r.get("name"):
             _alias(gaz, r["name"], entry.id, via)
+        alias_via: Via = "alias" if via == "name" else via
         for a in _split(r.get("aliases", "")):
             if a.startswith("!"):
                 gaz.remove_alias(a[1:])
             else:
-                _alias(gaz, a, entry.id, via)
+                _alias(gaz, a, entry.id, alias_via)
         if kind == "person" and r.get("role"):
             _add_term(gaz, r, entry.id)
 
@@ -335,7 +359,9 @@ def _add_term(gaz: Gazetteer, r: dict[str, str], person: str) -> None:
         raise GazetteerError(f"term of {person!r}: bad role {r.get('role')!r} or start "
                              f"{r.get('start')!r} (roles: {', '.join(ROLES)})")
     state = r.get("state") or r.get("belongs_to") or ""
-    gaz.terms.append(Term(person, state, r["role"], start, parse_day(r.get("end"), end=True)))
+    title = r.get("title") or DEFAULT_TITLES[r["role"]]
+    gaz.terms.append(Term(person, state, r["role"], start, parse_day(r.get("end"), end=True),
+                          title))
 
 
 def _load_people(gaz: Gazetteer, rows: list[dict[str, str]]) -> None:

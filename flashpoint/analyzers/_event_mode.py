@@ -39,7 +39,7 @@ EMBED_NEGATED = frozenset({
 EMBED_HYPOTHETICAL = frozenset({
     "demand", "urge", "ask", "request", "press", "appeal", "propose", "consider", "mull",
     "discuss", "weigh", "contemplate", "fear", "risk", "provoke", "warn", "seek", "want", "wish",
-    "hope", "push", "advocate", "recommend", "suggest", "envisage", "envision", "imagine",
+    "hope", "push", "advocate", "recommend", "envisage", "envision", "imagine",
     "simulate", "threaten", "need", "prepare", "trigger", "spark", "invite", "encourage",
 })
 EMBED_FUTURE = frozenset({
@@ -49,6 +49,7 @@ EMBED_FUTURE = frozenset({
 EMBED_ALLEGED = frozenset({
     "claim", "allege", "accuse", "suspect", "believe", "think", "speculate", "rumor", "rumour",
     "assume", "charge", "insinuate", "purport", "blame", "contend", "assert", "insist",
+    "suggest", "report",
 })
 HEDGE_ADVERBS = frozenset({
     "allegedly", "reportedly", "purportedly", "supposedly", "apparently", "possibly",

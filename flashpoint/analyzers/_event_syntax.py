@@ -39,6 +39,16 @@ BENEFICIARY_VERBS = frozenset({"come", "rush", "go", "leap", "spring", "run"})
 VERB_POS = frozenset({"VERB"})
 NOUN_POS = frozenset({"NOUN", "PROPN"})
 PRONOUNS = frozenset({"it", "they", "them", "its", "their"})
+PARTICLES = frozenset({"back", "out", "down", "off", "up", "over", "in"})
+CROWDS = frozenset({"protester", "protesters", "demonstrator", "demonstrators", "crowd", "crowds",
+                    "mob", "rioter", "rioters", "activist", "activists", "student", "students",
+                    "farmer", "farmers", "worker", "workers", "marcher", "marchers"})
+"""Subjects that make a blockade, a storming or a clash a PROTEST (PLOVER: violent protest)."""
+FROM_TARGET_CATEGORIES = frozenset({"COERCE", "ASSAULT"})
+POINTED = frozenset({"at", "on", "against", "toward", "towards"})
+ACCUSING = frozenset({"accuse", "charge", "suspect", "blame", "convict", "sentence", "arrest",
+                      "detain", "fine", "punish", "praise", "thank", "criticize", "criticise",
+                      "condemn", "sanction", "sue", "indict", "commend", "congratulate"})
 NEEDS_COMPLEMENT = frozenset({"agree", "pledge", "promise", "vow", "offer", "propose", "help",
                               "support", "back", "defend", "stand"})
 """Verbs that are events only with a complement (``Matviychuk agrees`` is an opinion)."""
@@ -59,6 +69,12 @@ class Trigger:
     """Actor-like modifiers of a nominalisation (``Russian strikes``): sources, or a pair."""
     gov_sources: list[Token] = field(default_factory=list)
     gov_targets: list[Token] = field(default_factory=list)
+    combo: Token | None = None
+    """The particle or object that completes a combination (``sanctions`` of ``impose sanctions``)."""
+    extent: tuple[int, int] | None = None
+    """Token range the evidence should cover when wider than the trigger word."""
+    location_targets: list[Token] = field(default_factory=list)
+    """``in X`` places of a violent or coercive act: targets when nothing else is."""
 
 
 def _low(tok: Token) -> str:
@@ -80,12 +96,23 @@ def _pobjs(prep: Token) -> list[Token]:
 # --- trigger detection ---------------------------------------------------------------------
 
 
-def _combo_keys(verb: Token) -> list[str]:
-    keys = [_low(c) for c in _children(verb, "prt")]
-    keys += [_low(c) for c in _children(verb, "dobj", "nsubjpass")]
+def _combo_children(verb: Token) -> list[Token]:
+    found = _children(verb, "prt")
+    found += [c for c in _children(verb, "advmod") if c.lower_ in PARTICLES]
+    found += _children(verb, "dobj", "nsubjpass")
     if not _children(verb, "dobj"):
-        keys += [_low(c) for c in _children(verb, "prep")]
-    return keys
+        found += _children(verb, "prep")
+    return found
+
+
+def combo_match(tok: Token, lex: Lexicon) -> tuple[Entry, Token] | None:
+    """A verb+particle or verb+object combination (``cut ties``) and the word that completed it."""
+    lemma = _low(tok)
+    for child in _combo_children(tok):
+        key = _low(child) if child.dep_ != "prep" else child.lower_
+        if (lemma, key) in lex.combos:
+            return lex.combos[(lemma, key)], child
+    return None
 
 
 def verb_entry(tok: Token, lex: Lexicon) -> Entry | None:
@@ -93,9 +120,9 @@ def verb_entry(tok: Token, lex: Lexicon) -> Entry | None:
     if tok.pos_ not in VERB_POS or tok.dep_ in ("amod", "compound"):
         return None
     lemma = _low(tok)
-    for key in _combo_keys(tok):
-        if (lemma, key) in lex.combos:
-            return lex.combos[(lemma, key)]
+    combo = combo_match(tok, lex)
+    if combo is not None:
+        return combo[0]
     entry = lex.verbs.get(lemma)
     if entry is None:
         return None
@@ -110,6 +137,19 @@ def verb_entry(tok: Token, lex: Lexicon) -> Entry | None:
     if objects and lemma in lex.verb_with_object:
         return lex.entry(lex.verb_with_object[lemma])
     return entry
+
+
+def _refine(trig: Trigger, lex: Lexicon) -> Entry:
+    """Category corrections that need the arguments: crowds protest, missiles fired at X strike."""
+    cat = trig.entry.category
+    verb = trig.token
+    if cat in ("ASSAULT", "COERCE") and any(
+        s.lower_ in CROWDS or _low(s) in CROWDS for s in trig.sources
+    ):
+        return lex.entry("PROTEST")
+    if cat == "MOBILIZE" and any(c.dep_ == "prep" and c.lower_ in POINTED for c in verb.children):
+        return lex.entry("ASSAULT", -9.0)
+    return trig.entry
 
 
 def _has_complement(verb: Token) -> bool:
@@ -137,7 +177,10 @@ def noun_entry(tok: Token, lex: Lexicon) -> Entry | None:
         if child.lower_ in mods:
             switched = mods[child.lower_]
             return None if switched is None else lex.entry(switched)
-    if lemma == "strike" and tok.head.lower_ == "on" and _low(tok.head.head) == "go":
+    if lemma == "strike" and (
+        (tok.head.lower_ == "on" and _low(tok.head.head) == "go")
+        or any(t.lower_ in lex.labour_words for t in tok.subtree)
+    ):
         return lex.entry("PROTEST")
     return entry
 
@@ -149,9 +192,12 @@ def find_triggers(sent: SpacySpan, lex: Lexicon) -> list[Trigger]:
         entry = verb_entry(tok, lex)
         if entry is not None:
             trig = Trigger(tok, entry, "verb")
-            _verb_arguments(trig, tok, tok)
+            combo = combo_match(tok, lex)
+            trig.combo = combo[1] if combo is not None else None
+            _verb_arguments(trig, tok, tok, lex)
             if not trig.sources and not subjects(tok):
                 trig.sources.extend(_orphan_subject(tok, sent))
+            trig.entry = _refine(trig, lex)
             found.append(trig)
             continue
         entry = noun_entry(tok, lex)
@@ -181,11 +227,20 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
         objs = _children(head, "dobj")
         if objs:
             return [o for ob in objs for o in _with_conjuncts(ob)]
-    if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and head.i != verb.i:
-        if head.pos_ in ("VERB", "AUX"):
-            return subjects(head, depth + 1)
+    if (verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and head.i != verb.i
+            and head.pos_ in ("VERB", "AUX")):
+        return subjects(head, depth + 1)
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        objs = _children(head.head, "dobj")
+        if objs and _low(head.head) in ACCUSING:  # "accused Kyiv of attacking"
+            return [o for ob in objs for o in _with_conjuncts(ob)]
         return subjects(head.head, depth + 1)
+    if verb.dep_ == "acl" and head.pos_ in NOUN_POS:  # "Russia's decision to invade"
+        owners = _children(head, "poss")
+        if owners:
+            return owners
+        if head.dep_ in ("dobj", "attr") and head.head.pos_ in ("VERB", "AUX"):
+            return subjects(head.head, depth + 1)  # "Georgia has no plans to impose"
     return []
 
 
@@ -201,32 +256,51 @@ def _orphan_subject(verb: Token, sent: SpacySpan) -> list[Token]:
     return []
 
 
-def _verb_arguments(trig: Trigger, verb: Token, gov: Token) -> None:
+def _verb_arguments(trig: Trigger, verb: Token, gov: Token, lex: Lexicon) -> None:
     """Fill sources/targets from the clause of ``verb`` (the trigger or its governor)."""
-    receive = _low(verb) == "receive"
+    swap = _low(verb) in lex.swap_roles
     for subj in subjects(verb):
-        (trig.targets if receive else trig.sources).append(subj)
+        (trig.targets if swap else trig.sources).append(subj)
     for child in verb.children:
         if child.dep_ == "nsubjpass":
             trig.targets.extend(_with_conjuncts(child))
         elif child.dep_ == "agent":
             trig.sources.extend(_pobjs(child))
-        elif child.dep_ in ("dobj", "dative") and child.i != trig.token.i:
-            if child.dep_ == "dative" and child.pos_ == "ADP":
-                trig.targets.extend(_pobjs(child))
-            else:
-                trig.targets.extend(_with_conjuncts(child))
-        elif child.dep_ == "prep":
-            word = child.lower_
-            if receive and word == "from":
-                trig.sources.extend(_pobjs(child))
-            elif word in TARGET_PREPS and not _is_trigger_path(child, trig.token):
-                trig.targets.extend(_pobjs(child))
+    _objects(trig, verb, swap)
+    if not trig.targets:
+        for comp in _children(verb, "xcomp"):
+            _objects(trig, comp, False)
+    if not trig.targets and trig.entry.category == "DEMAND":
+        for comp in _children(verb, "ccomp"):
+            trig.targets.extend(s for c in _children(comp, "nsubj", "nsubjpass")
+                                for s in _with_conjuncts(c) if s.pos_ == "PROPN")
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         trig.targets.append(verb.head)
     if verb.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.tag_ in ("WDT", "WP")
                                     for c in verb.children):
         trig.targets.append(verb.head)
+
+
+def _objects(trig: Trigger, verb: Token, swap: bool) -> None:
+    """Direct objects, datives and ``against/on/with/to...`` objects of ``verb``."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative") and child.i != trig.token.i:
+            found = _pobjs(child) if child.pos_ == "ADP" else _with_conjuncts(child)
+            (trig.sources if swap else trig.targets).extend(found)
+        elif child.dep_ == "prep":
+            word = child.lower_
+            if swap and word == "from":
+                trig.sources.extend(_pobjs(child))
+            elif (word in TARGET_PREPS and not _is_trigger_path(child, trig.token)) or (
+                word == "from" and trig.entry.category in FROM_TARGET_CATEGORIES
+            ):
+                trig.targets.extend(_pobjs(child))
+            elif word == "in" and trig.entry.category in FROM_TARGET_CATEGORIES:
+                trig.location_targets.extend(_pobjs(child))
+        if child.dep_ == "dobj" and trig.entry.category in FROM_TARGET_CATEGORIES:
+            trig.location_targets.extend(
+                p for c in child.children if c.dep_ == "prep" and c.lower_ == "in"
+                for p in _pobjs(c))
 
 
 def _is_trigger_path(prep: Token, trigger: Token) -> bool:
@@ -262,7 +336,7 @@ def _noun_arguments(trig: Trigger, lex: Lexicon) -> None:
     if gov is not None:
         trig.governor = gov
         borrowed = Trigger(noun, trig.entry, "noun")
-        _verb_arguments(borrowed, gov, gov)
+        _verb_arguments(borrowed, gov, gov, lex)
         trig.gov_sources, trig.gov_targets = borrowed.sources, borrowed.targets
 
 
@@ -284,6 +358,10 @@ def governor(noun: Token, lex: Lexicon) -> Token | None:
         if _low(verb) in BENEFICIARY_VERBS and head.lower_ == "to":
             return verb
         if _low(verb) in ("carry", "step", "ramp") and head.lower_ in ("out", "up"):
+            return verb
+        if head.lower_ == "with" and _low(verb) in lex.light_verbs:  # "provide X with aid"
+            return verb
+        if head.lower_ == "for" and _low(verb) not in lex.verbs:  # "travelled to X for talks"
             return verb
     if noun.dep_ == "conj":
         return governor(noun.head, lex) if noun.head.pos_ in NOUN_POS else None
@@ -309,7 +387,9 @@ def argument_ranges(tok: Token) -> list[tuple[int, int]]:
         ):
             skip.update(t.i for t in child.subtree)
     for t in tok.subtree:
-        if t.i != tok.i and t.i not in skip and _clausal(t):
+        if t.i != tok.i and t.i not in skip and (
+            _clausal(t) or (t.dep_ == "prep" and t.lower_ in LOCATION_PREPS)
+        ):
             skip.update(x.i for x in t.subtree)
     ranges: list[tuple[int, int]] = []
     for t in tok.subtree:

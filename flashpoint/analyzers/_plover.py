@@ -29,7 +29,8 @@ CATEGORIES: tuple[str, ...] = (
 """PLOVER's event types, in the order of its README's quad table."""
 
 PENTA: dict[str, int] = {
-    "verbal_cooperation": 1, "material_cooperation": 2, "verbal_conflict": 3, "material_conflict": 4,
+    "verbal_cooperation": 1, "material_cooperation": 2,
+    "verbal_conflict": 3, "material_conflict": 4,
 }
 """The CAMEO penta-class label of each quad class (0 means no event)."""
 
@@ -61,6 +62,12 @@ class Lexicon:
     stop_objects: dict[str, frozenset[str]]
     verb_with_object: dict[str, str]
     intransitive: frozenset[str]
+    labour_words: frozenset[str] = frozenset()
+    """Words that make a ``strike`` a labour strike (PROTEST), not an attack."""
+    reciprocal: frozenset[str] = frozenset()
+    """Verbs whose coordinated subjects act on each other (``X and Y met``)."""
+    swap_roles: frozenset[str] = frozenset()
+    """Verbs whose subject is the recipient (``X hosted Y``: Y visits X)."""
 
     def entry(self, category: str, intensity: float | None = None) -> Entry:
         base = self.categories[category].intensity
@@ -119,6 +126,9 @@ def parse(data: dict[str, Any]) -> Lexicon:
         stop_objects={k: frozenset(v) for k, v in data["stop_objects"].items()},
         verb_with_object=dict(data["verb_with_object"]),
         intransitive=frozenset(data["intransitive_verbs"]),
+        labour_words=frozenset(data.get("labour_words", ())),
+        reciprocal=frozenset(data.get("reciprocal_verbs", ())),
+        swap_roles=frozenset(data.get("swap_roles_verbs", ())),
     )
 
 

@@ -67,6 +67,11 @@ class Quotations:
             return i
         return None
 
+    def starting(self, start: int, end: int) -> list[int]:
+        """Indices of the quotations opening in ``[start, end)``."""
+        return list(range(bisect.bisect_left(self.starts, start),
+                          bisect.bisect_left(self.starts, end)))
+
     def within(self, start: int, end: int) -> list[int]:
         lo = bisect.bisect_left(self.starts, start)
         hi = bisect.bisect_left(self.starts, end)
@@ -94,6 +99,18 @@ def _trim(doc: Doc, toks: Iterable[int]) -> tuple[int, ...]:
     return tuple(ids)
 
 
+_CUT = frozenset({",", "—", "--", "–", ";", "("})
+
+
+def _cut_at_punct(doc: Doc, toks: tuple[int, ...], quotes: Quotations) -> tuple[int, ...] | None:
+    """``toks`` up to its first comma, dash or semicolon outside quotation marks (if it has one)."""
+    for k, i in enumerate(toks):
+        if k >= 3 and doc[i].text in _CUT and quotes.containing(doc[i].idx) is None:
+            cut = _trim(doc, toks[:k])
+            return cut if len(cut) >= 3 else None
+    return None
+
+
 def _is_quote(tok: Token) -> bool:
     return bool(tok.text) and all(ch in QUOTE_CHARS for ch in tok.text)
 
@@ -119,50 +136,115 @@ def content_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candida
             for gc in child.children:
                 if gc.dep_ in ("pobj", "pcomp"):
                     add(f"prep:{gc.dep_}", _span_tokens(gc, s0, s1))
+    right = [c for c in cue.rights if c.dep_ not in ("punct", "cc", "conj", "advmod", "npadvmod")]
+    objs = [c for c in right if c.dep_ in ("dobj", "dative", "nsubj")]
+    if objs and len(right) > 1:
+        obj = objs[0]
+        tail = [c for c in right if c.i > obj.i and c.dep_ in ("prep", "oprd", "ccomp", "xcomp")]
+        if tail:
+            add("obj+tail", [i for c in (obj, tail[0]) for i in _span_tokens(c, s0, s1)])
+    if len(right) > 1:
+        add("right:all", [i for c in right for i in _span_tokens(c, s0, s1)])
     if cue.dep_ in PARENT_DEPS and cue.head.i != cue.i:
         own = set(_span_tokens(cue, s0, s1))
         rest = [i for i in _span_tokens(cue.head, s0, s1) if i not in own]
         add(f"parent:{cue.dep_}", rest)
-    for cand in quote_candidates(doc, cue, quotes):
+    for cand in list(found.values()):
+        cut = _cut_at_punct(doc, cand.tokens, quotes)
+        if cut and cut not in found:
+            found[cut] = Candidate(f"{cand.kind}+cut", cut)
+    quoted = quote_candidates(doc, cue, quotes)
+    if quoted:  # a clause inside an adjacent quotation is not a content of its own
+        inside = {i for c in quoted for i in c.tokens}
+        found = {k: c for k, c in found.items() if not set(k) <= inside}
+    for cand in quoted:
         if cand.tokens not in found:
             found[cand.tokens] = cand
     return list(found.values())
 
 
 def quote_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candidate]:
-    """Quotations in the cue's sentence, alone or joined with one continuing right after it."""
+    """Quotations that may be the cue's content: in its sentence, right before or right after."""
     sent = cue.sent
     text = doc.text
-    inside = quotes.containing(cue.idx)
-    if inside is not None:
+    if quotes.containing(cue.idx) is not None:
         return []
-    ids = quotes.within(sent.start_char, sent.end_char)
-    ids = [i for i in ids if quotes.spans[i][1] <= sent.end_char + 2]
+    inside = quotes.starting(sent.start_char, sent.end_char)
+    before = _quote_before(text, cue, quotes)
+    after = _quote_after(text, cue, quotes)
     out: list[Candidate] = []
-    if not ids:
-        # ``He said: / "..."``: a quotation opening right after the sentence ends
-        nxt = quotes.within(sent.end_char, sent.end_char + 3)
-        if nxt and text[sent.start_char:sent.end_char].rstrip().endswith(":"):
-            ids = nxt[:1]
-        else:
-            return out
-    chars = tuple(quotes.spans[i] for i in ids)
-    out.append(_quote_cand(doc, "quote", chars))
-    after = quotes.within(sent.end_char, sent.end_char + 3)
-    if after and after[0] not in ids and _gap_is_blank(text, sent.end_char, quotes.spans[after[0]][0]):
-        out.append(_quote_cand(doc, "quote+next", (*chars, quotes.spans[after[0]])))
-    if len(ids) > 1:
-        nearest = min(ids, key=lambda i: min(abs(quotes.spans[i][0] - cue.idx),
-                                             abs(quotes.spans[i][1] - cue.idx)))
-        out.append(_quote_cand(doc, "quote:nearest", (quotes.spans[nearest],)))
+    if inside:
+        out.append(_quote_cand(doc, "quote", tuple(quotes.spans[i] for i in inside), cue, quotes))
+        if len(inside) > 1:
+            nearest = min(inside, key=lambda i: min(abs(quotes.spans[i][0] - cue.idx),
+                                                    abs(quotes.spans[i][1] - cue.idx)))
+            out.append(_quote_cand(doc, "quote:nearest", (quotes.spans[nearest],), cue, quotes))
+    if before is not None:
+        out.append(_quote_cand(doc, "quote:before", (quotes.spans[before],), cue, quotes))
+    if after is not None:
+        out.append(_quote_cand(doc, "quote:after", (quotes.spans[after],), cue, quotes))
+    if before is not None and after is not None:
+        out.append(_quote_cand(doc, "quote:split", (quotes.spans[before], quotes.spans[after]), cue, quotes))
     return out
 
 
-def _gap_is_blank(text: str, a: int, b: int) -> bool:
-    return not text[a:b].strip()
+_GAP_WORDS = 8
 
 
-def _quote_cand(doc: Doc, kind: str, chars: tuple[tuple[int, int], ...]) -> Candidate:
+def _quote_before(text: str, cue: Token, quotes: Quotations) -> int | None:
+    """The quotation just before the cue, separated only by a few words (``"…," said X``)."""
+    i = bisect.bisect_right(quotes.starts, cue.idx) - 1
+    if i < 0 or quotes.spans[i][1] > cue.idx:
+        return None
+    gap = text[quotes.spans[i][1]:cue.idx]
+    if "\n" in gap or any(ch in gap for ch in ".!?;\"“”") or len(gap.split()) > _GAP_WORDS:
+        return None
+    return i
+
+
+def _quote_after(text: str, cue: Token, quotes: Quotations) -> int | None:
+    """The quotation just after the cue (``X said: "…"``, ``said X, "…"``)."""
+    end = cue.idx + len(cue.text)
+    i = bisect.bisect_left(quotes.starts, end)
+    if i >= len(quotes.spans):
+        return None
+    gap = text[end:quotes.spans[i][0]]
+    stripped = gap.rstrip()
+    if any(ch in gap for ch in ".!?;\"“”") or len(gap.split()) > _GAP_WORDS:
+        return None
+    if "\n" in gap and not stripped.endswith(":"):
+        return None
+    return i
+
+
+def continued(
+    text: str, cue: Token, chars: tuple[tuple[int, int], ...], quotes: Quotations
+) -> tuple[tuple[int, int], ...]:
+    """``chars`` plus a quotation going on right after the cue's sentence (``…," he said. "…``)."""
+    anchor = max(max(e for _, e in chars), cue.idx + len(cue.text))
+    sent_end = max(cue.sent.end_char, anchor)
+    nxt = quotes.starting(anchor, sent_end + 3)
+    if not nxt:
+        return chars
+    s, e = quotes.spans[nxt[0]]
+    gap = text[anchor:s]
+    if (s, e) in chars or "\n" in gap or not _closing_gap(gap):
+        return chars
+    return (*chars, (s, e))
+
+
+def _closing_gap(gap: str) -> bool:
+    """Whether ``gap`` only finishes the cue's sentence: a few words, then a full stop."""
+    words = gap.split()
+    return len(words) <= 8 and gap.rstrip().endswith((".", ":", ",")) and not any(
+        ch in gap for ch in "\"“”!?;"
+    )
+
+
+def _quote_cand(
+    doc: Doc, kind: str, chars: tuple[tuple[int, int], ...], cue: Token, quotes: Quotations
+) -> Candidate:
+    chars = continued(doc.text, cue, chars, quotes)
     toks: list[int] = []
     for s, e in chars:
         toks.extend(token_range(doc, s, e))
@@ -235,6 +317,12 @@ def content_features(doc: Doc, cue: Token, cand: Candidate) -> list[str]:
         f"kind_headpos={kind}|{head.pos_}", f"quote={cand.quote}",
         f"lemma_quote={lemma}|{cand.quote}", f"cue_pos={cue.pos_}",
     ]
+    after = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    nxt = "<end>" if after is None else (after.lower_ if after.is_punct or after.is_stop
+                                         else after.pos_)
+    feats += [f"after={nxt}", f"kind_after={kind}|{nxt}", f"last_pos={last.pos_}",
+              f"before={doc[first.i - 1].lower_ if first.i else '<start>'}",
+              f"ends_sent={after is None or after.is_sent_start or after.text in '.!?'}"]
     if head.pos_ == "PRON":
         feats.append(f"head_pron={head.lower_}")
     if any(_is_quote(doc[i]) for i in cand.tokens):

@@ -139,16 +139,7 @@ def _has_words(text: str, s: int, e: int) -> bool:
 # --- word lists --------------------------------------------------------------------
 
 SPEECH_VERBS = frozenset(
-    """
-    say tell add explain note insist argue claim state declare announce assert stress
-    emphasize emphasise warn write tweet post report reply respond answer ask acknowledge admit
-    concede confirm deny suggest predict recall remark comment continue conclude observe
-    point mention believe think feel hope fear expect doubt agree disagree contend maintain
-    allege accuse charge urge vow promise pledge threaten boast complain lament joke quip
-    estimate reckon caution recount describe reveal disclose indicate propose recommend
-    testify tell announce proclaim reiterate repeat underline underscore concur counter
-    retort rule dismiss reject know worry question wonder
-    """.split()
+    ["say", "tell", "add", "explain", "note", "insist", "argue", "claim", "state", "declare", "announce", "assert", "stress", "emphasize", "emphasise", "warn", "write", "tweet", "post", "report", "reply", "respond", "answer", "ask", "acknowledge", "admit", "concede", "confirm", "deny", "suggest", "predict", "recall", "remark", "comment", "continue", "conclude", "observe", "point", "mention", "believe", "think", "feel", "hope", "fear", "expect", "doubt", "agree", "disagree", "contend", "maintain", "allege", "accuse", "charge", "urge", "vow", "promise", "pledge", "threaten", "boast", "complain", "lament", "joke", "quip", "estimate", "reckon", "caution", "recount", "describe", "reveal", "disclose", "indicate", "propose", "recommend", "testify", "tell", "announce", "proclaim", "reiterate", "repeat", "underline", "underscore", "concur", "counter", "retort", "rule", "dismiss", "reject", "know", "worry", "question", "wonder"]
 )
 """Verbs whose subject is a speaker and whose clause or quote is what was said or thought."""
 
@@ -157,19 +148,13 @@ FRAGMENT_CUES = frozenset({"say", "add", "tell", "write", "continue", "explain",
 
 VAGUE_HEADS: dict[str, VagueKind] = {
     **dict.fromkeys(
-        "media press outlet newspaper paper channel broadcaster tabloid report reports "
-        "journalist journalists reporter reporters commentator commentators blogger bloggers "
-        "pundit pundits".split(), "media"),
+        ["media", "press", "outlet", "newspaper", "paper", "channel", "broadcaster", "tabloid", "report", "reports", "journalist", "journalists", "reporter", "reporters", "commentator", "commentators", "blogger", "bloggers", "pundit", "pundits"], "media"),
     **dict.fromkeys(
-        "expert experts analyst analysts observer observers scholar scholars specialist "
-        "specialists economist economists researcher researchers scientist scientists "
-        "academic academics critic critics".split(), "experts"),
+        ["expert", "experts", "analyst", "analysts", "observer", "observers", "scholar", "scholars", "specialist", "specialists", "economist", "economists", "researcher", "researchers", "scientist", "scientists", "academic", "academics", "critic", "critics"], "experts"),
     **dict.fromkeys(
-        "official officials authority authorities government administration ministry "
-        "diplomat diplomats spokesman spokeswoman spokesperson representative "
-        "representatives aide aides lawmaker lawmakers".split(), "officials"),
+        ["official", "officials", "authority", "authorities", "government", "administration", "ministry", "diplomat", "diplomats", "spokesman", "spokeswoman", "spokesperson", "representative", "representatives", "aide", "aides", "lawmaker", "lawmakers"], "officials"),
     **dict.fromkeys(
-        "source sources insider insiders witness witnesses someone people person".split(),
+        ["source", "sources", "insider", "insiders", "witness", "witnesses", "someone", "people", "person"],
         "anonymous"),
 }
 """Head nouns of vague sources, by kind; used only when the speaker names nobody."""
@@ -177,10 +162,7 @@ VAGUE_HEADS: dict[str, VagueKind] = {
 VAGUE_PLURAL_ONLY = frozenset({"people", "person", "someone"})
 
 OUTLET_NOUNS = frozenset(
-    """
-    interview interviews comment comments remark remarks statement statements conversation
-    speech address op-ed column article post tweet message letter briefing appearance
-    """.split()
+    ["interview", "interviews", "comment", "comments", "remark", "remarks", "statement", "statements", "conversation", "speech", "address", "op-ed", "column", "article", "post", "tweet", "message", "letter", "briefing", "appearance"]
 )
 """Nouns whose ``to``/``with`` complement names the outlet or audience (``in comments to X``)."""
 

@@ -21,26 +21,32 @@ Options: ``gazetteer`` (path of a user CSV merged over the shipped tables).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
 from spacy.tokens import Doc, Token
-from unidecode import unidecode
 
 from .. import gazetteer as gz
 from ..model import Actor, ActorKind, ActorMention, Via
 from ..pipeline import AnalysisInput, Analyzer
 from . import actors_coref, actors_roles
-from .actors_roles import HEAD_GROUPS, ROLE_NOUNS, TITLE_MAX, TITLES, head_phrase, is_agent
-
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slug(text: str) -> str:
-    return _SLUG.sub("-", unidecode(text).lower()).strip("-") or "x"
+from .actors_people import (
+    NO_ENTRY,
+    ner_person_pass,
+    owner_before,
+    slug,
+    speaker_pass,
+    title_pass,
+    title_roles,
+)
+from .actors_roles import (
+    HEAD_GROUPS,
+    ROLE_NOUNS,
+    head_phrase,
+    is_agent,
+)
 
 
 @dataclass(slots=True)
@@ -135,17 +141,6 @@ def _inside_bigger_person(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
-def _title_roles(doc: Doc, start: int) -> tuple[str, ...]:
-    """Roles implied by a title just before token ``start`` ("President", "Foreign Minister")."""
-    for n in range(TITLE_MAX, 0, -1):
-        if start - n < 0:
-            continue
-        key = tuple(t.lower_ for t in doc[start - n : start])
-        if key in TITLES:
-            return TITLES[key]
-    return ()
-
-
 def gazetteer_pass(doc: Doc, found: Found, words: list[str]) -> list[Modifier]:
     """Longest acceptable gazetteer match at each token, left to right."""
     modifiers: list[Modifier] = []
@@ -168,30 +163,35 @@ def _take(doc: Doc, found: Found, aliases: list[gz.Alias], i: int, j: int,
     span = doc[i:j]
     label = _ent_label(doc, i, j)
     ok = [a for a in aliases if gaz.accepts(a, span.text, label)]
-    if j - i > 1 and _modifier_of_next(doc[j - 1]):
+    if j - i > 1 and doc[j - 1].is_lower and _modifier_of_next(doc[j - 1]):
         ok = [a for a in ok if a.via != "org"]  # "Azerbaijani military analyst"
+    if any(a.exact for a in ok) and _shouting(doc, i, j):
+        ok = [a for a in ok if not a.exact]  # "IS" in an all-capitals headline
     if not ok:
         return False
-    people = [a for a in ok if gaz.entries.get(a.entry, _NO_ENTRY).kind == "person"]
+    people = [a for a in ok if gaz.entries.get(a.entry, NO_ENTRY).kind == "person"]
     if people and len(people) == len(ok):
-        pid = gaz.pick_person([a.entry for a in people], found.day, _title_roles(doc, i))
+        pid = gaz.pick_person([a.entry for a in people], found.day, title_roles(doc, i))
         if pid is not None:
             found.mention(doc, i, j, found.known(pid), "leader")
         return pid is not None
     alias = next(a for a in ok if a not in people)
-    kind = gaz.entries.get(alias.entry, _NO_ENTRY).kind
+    kind = gaz.entries.get(alias.entry, NO_ENTRY).kind
     if kind in ("state", "region") and label == "PERSON" and _inside_bigger_person(doc, i, j):
         return False
     _dispatch(doc, found, alias, i, j, modifiers)
     return True
 
 
+def _shouting(doc: Doc, i: int, j: int) -> bool:
+    """Whether the words around tokens ``i:j`` are written in capitals too."""
+    near = [t for t in doc[max(0, i - 2) : j + 2] if t.is_alpha and not i <= t.i < j]
+    return bool(near) and all(t.is_upper and len(t) > 1 for t in near)
+
+
 def _modifier_of_next(tok: Token) -> bool:
     return (tok.dep_ in ("amod", "compound") and tok.head.i == tok.i + 1
             and tok.head.pos_ in ("NOUN", "PROPN"))
-
-
-_NO_ENTRY = gz.Entry("", "", "organization")
 
 
 def _dispatch(doc: Doc, found: Found, alias: gz.Alias, i: int, j: int,
@@ -217,107 +217,6 @@ def _modifies_noun(tok: Token) -> bool:
     return head_phrase(tok) is not None
 
 
-# -- pass 2: people ----------------------------------------------------------------------
-
-def _name_run(doc: Doc, start: int) -> int:
-    """End of the run of capitalised name tokens starting at ``start``."""
-    end = start
-    while end < len(doc) and end - start < 5:
-        t = doc[end]
-        capital = t.text[:1].isupper()
-        if t.is_title or (t.is_upper and len(t) > 1) or (t.pos_ == "PROPN" and capital):
-            if t.lower_ in ("and", "of", "'s") or t.is_punct:
-                break
-            end += 1
-        elif t.text == "-" and end + 1 < len(doc) and doc[end + 1].is_title and end > start:
-            end += 2
-        else:
-            break
-    return end
-
-
-def title_pass(doc: Doc, found: Found) -> None:
-    """Names after titles: "President Aliyev", "Foreign Minister Jane Roe"."""
-    i = 0
-    while i < len(doc):
-        hit = None
-        for n in range(TITLE_MAX, 0, -1):
-            key = tuple(t.lower_ for t in doc[i : i + n])
-            if len(key) == n and key in TITLES and doc[i].text[:1].isupper():
-                hit = (n, TITLES[key])
-                break
-        if hit is None:
-            i += 1
-            continue
-        n, roles = hit
-        start = i + n
-        end = _name_run(doc, start)
-        if end > start and not any(k in found.taken for k in range(start, end)):
-            _person(doc, found, start, end, roles, titled=True)
-        i = max(end, i + 1)
-
-
-def _person(doc: Doc, found: Found, start: int, end: int, roles: tuple[str, ...],
-            titled: bool) -> None:
-    gaz = found.gaz
-    text = doc[start:end].text
-    cands = {a.entry for a in gaz.lookup(text) if gaz.entries.get(a.entry, _NO_ENTRY).kind
-             == "person"}
-    if not cands and titled:
-        cands = set(gaz.surnames.get(gz.surname_key(text), set()))
-        if end - start > 1:  # a full name must agree on the first name too
-            first = gz.normalise(doc[start].text)
-            cands = {p for p in cands if gz.normalise(gaz.entries[p].name).startswith(first)}
-    pid = gaz.pick_person(cands, found.day, roles) if cands else None
-    if pid is not None:
-        found.mention(doc, start, end, found.known(pid), "leader")
-        return
-    earlier = actors_coref.same_surname(found, text) if end - start == 1 else None
-    if earlier is not None:
-        found.mention(doc, start, end, earlier, "coreference")
-        return
-    aid = "person:" + slug(text)
-    state = _owner_before(doc, found, start)
-    role = roles[0] if len(roles) == 1 else None
-    found.actor(aid, text, "person", state, role)
-    found.mention(doc, start, end, aid, "name")
-
-
-def _owner_before(doc: Doc, found: Found, start: int) -> str | None:
-    """A demonym/state modifying the noun phrase that ends in the name at ``start``."""
-    for k in range(start - 1, max(-1, start - 7), -1):
-        t = doc[k]
-        if (t.is_punct and t.text not in ("-",)) or t.pos_ in ("VERB", "AUX", "ADP", "SCONJ"):
-            return None
-        if k in found.by_token:
-            aid = found.by_token[k]
-            actor = found.actors.get(aid)
-            if actor is not None and actor.kind == "state":
-                return aid
-            return actor.belongs_to if actor is not None else None
-        if k in found.owners:
-            return found.owners[k]
-    return None
-
-
-def ner_person_pass(doc: Doc, found: Found) -> None:
-    for ent in doc.ents:
-        if ent.label_ != "PERSON" or ent.start in found.headlines:
-            continue
-        if ent[-1].pos_ != "PROPN" or (len(ent) == 1 and ent[0].tag_ in ("NNPS", "NNS")):
-            continue
-        start, end = ent.start, ent.end
-        while start < end and (doc[start].is_punct or doc[start].lower_ in ("the", "'s")):
-            start += 1
-        while end > start and (doc[end - 1].text in ("'s", "’s", "'") or doc[end - 1].is_punct):
-            end -= 1
-        if end <= start or any(k in found.taken for k in range(start, end)):
-            continue
-        if not doc[start].text[:1].isupper():
-            continue
-        _person(doc, found, start, end, _title_roles(doc, start), titled=False)
-
-
 # -- pass 3: demonyms and state modifiers --------------------------------------------------
 
 def modifier_pass(doc: Doc, found: Found, modifiers: list[Modifier]) -> None:
@@ -332,7 +231,7 @@ def modifier_pass(doc: Doc, found: Found, modifiers: list[Modifier]) -> None:
         head, head_i = phrase
         named = _names_follow(doc, found, head_i)
         if head in ROLE_NOUNS and not named and not _head_taken(found, m.end, head_i):
-            holders = [p for r in ROLE_NOUNS[head] for p in gaz.holders(m.state, r, found.day)]
+            holders = gaz.holders(m.state, ROLE_NOUNS[head], found.day)
             pid = gaz.pick_person(holders, found.day, ROLE_NOUNS[head]) if holders else None
             if pid is not None:
                 found.mention(doc, m.start, head_i + 1, found.known(pid), "leader")
@@ -383,9 +282,9 @@ def other_entities_pass(doc: Doc, found: Found) -> None:
         text = doc[start:end].text
         if not text[:1].isupper() or not any(c.isalpha() for c in text):
             continue
-        if ent.label_ == "ORG":
+        if ent.label_ == "ORG" and doc[start].lower_ not in ("operation", "exercise"):
             aid = found.actor("org:" + slug(text), text, "organization",
-                              _owner_before(doc, found, start))
+                              owner_before(doc, found, start))
             found.mention(doc, start, end, aid, "name")
         elif doc[end - 1].tag_ in ("NNPS", "NNS"):
             aid = found.actor("group:" + slug(text), text, "group")
@@ -426,6 +325,7 @@ def find_actors(doc: Doc, day: date | None, user_gazetteer: str | None = None
     found.owners = {k: m.state for m in modifiers for k in range(m.start, m.end)}
     title_pass(doc, found)
     ner_person_pass(doc, found)
+    speaker_pass(doc, found)
     modifier_pass(doc, found, modifiers)
     other_entities_pass(doc, found)
     actors_coref.resolve(doc, found)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc
 
 from .. import gazetteer as gz
-from .actors_roles import ROLE_NOUNS
+from .actors_roles import ROLE_NOUNS, ROLE_OF_TITLE
 
 if TYPE_CHECKING:
     from .actors import Found
@@ -92,8 +92,12 @@ def _definite(doc: Doc, found: Found, i: int) -> None:
             continue
         words = " ".join(t.lower_ for t in doc[i + 1 : i + 1 + n])
         nxt = doc[i + 1 + n] if i + 1 + n < len(doc) else None
-        if nxt is not None and (nxt.lower_ == "of" or nxt.pos_ == "PROPN" or
-                                nxt.ent_type_ == "PERSON"):
+        if words not in ROLE_NOUNS and words not in BACK_REFERENCES:
+            continue
+        if words in ROLE_NOUNS and nxt is not None and nxt.lower_ == "of":
+            _role_of_state(doc, found, i + 1, i + 1 + n, ROLE_NOUNS[words])
+            return
+        if nxt is not None and (nxt.pos_ == "PROPN" or nxt.ent_type_ == "PERSON"):
             return
         if words in ROLE_NOUNS:
             _role(doc, found, i + 1, i + 1 + n, ROLE_NOUNS[words])
@@ -103,14 +107,37 @@ def _definite(doc: Doc, found: Found, i: int) -> None:
             return
 
 
+def _role_of_state(doc: Doc, found: Found, start: int, end: int,
+                   roles: tuple[str, ...]) -> None:
+    """ "the president of Azerbaijan": the office-holder of that state at the date."""
+    state_i = end + 1
+    if state_i >= len(doc) or state_i not in found.by_token:
+        return
+    state = found.by_token[state_i]
+    actor = found.actors.get(state)
+    after = state_i + 1
+    while after < len(doc) and after in found.by_token and found.by_token[after] == state:
+        after += 1
+    if actor is None or actor.kind not in ("state", "igo"):
+        return
+    if after < len(doc) and (doc[after].ent_type_ == "PERSON" or after in found.by_token):
+        return  # "the president of Azerbaijan Ilham Aliyev": the name is its own mention
+    holders = found.gaz.holders(state, roles, found.day)
+    pid = found.gaz.pick_person(holders, found.day, roles) if holders else None
+    if pid is not None:
+        found.mention(doc, start, end, found.known(pid), "leader")
+
+
 def _role(doc: Doc, found: Found, start: int, end: int, roles: tuple[str, ...]) -> None:
     pos = doc[start].idx
     cands = set()
     for aid, actor in found.actors.items():
         if actor.kind != "person" or not any(m.start < pos for m in found.mentions.get(aid, ())):
             continue
-        held = {actor.role} | {t.role for t in found.gaz.terms_of(aid)
-                               if found.day is None or t.covers(found.day)}
+        live = [t for t in found.gaz.terms_of(aid) if found.day is None or t.covers(found.day)]
+        held = {actor.role} | {t.role for t in live} | {t.title for t in live}
+        if not live and actor.role is not None:
+            held |= {t for t, r in ROLE_OF_TITLE.items() if r == actor.role}
         if set(roles) & held:
             cands.add(aid)
     if len(cands) == 1:

@@ -34,12 +34,13 @@ SPEECH_HEADS = frozenset({
     "attitude", "stance", "approach", "hostility", "overture", "openness", "pivot",
 })
 MOTION_WORDS = frozenset({
-    "flight", "trip", "travel", "visit", "fly", "return", "go", "come", "move", "arrive",
+    "flight", "trip", "travel", "visit", "fly", "service", "crossing", "return", "go", "come",
+    "move", "arrive",
     "route", "road", "train", "journey", "way", "drive", "march", "advance", "bus", "ferry",
     "sail", "head", "evacuate", "flee", "escape", "deport", "send", "dispatch",
     "deploy", "relocate", "transport", "ship", "smuggle", "bring", "take", "walk", "commute",
     "migrate", "emigrate", "defect", "distance", "kilometre", "kilometer", "mile", "border",
-    "connection", "link", "pipeline", "corridor", "rail", "railway", "highway",
+    "link", "pipeline", "corridor", "rail", "railway", "highway",
     "invite", "summon", "recall", "expel", "extradite", "attack", "strike", "missile",
     "drone", "fire", "launch", "rocket", "shell", "bomb",
 })
@@ -48,7 +49,7 @@ PLACE_VERBS = frozenset({
     "capture", "seize", "surround", "besiege", "encircle", "liberate", "evacuate", "flee",
     "tour", "flood", "occupy", "storm", "take", "raid", "defend", "fortify", "bombard",
     "control", "retake", "recapture", "overrun", "blockade", "rock", "shake", "devastate",
-    "lie", "sit", "host", "border", "see", "experience", "swelter", "freeze", "cover",
+    "lie", "sit", "host", "border", "see", "experience", "swelter", "cover",
     "locate", "situate", "base", "paralyse", "paralyze", "blanket", "engulf", "rename",
 })
 PLACE_HEADS = frozenset({
@@ -60,7 +61,15 @@ PLACE_HEADS = frozenset({
     "weather", "river", "bridge", "port", "harbour", "harbor", "exchange", "marathon",
     "festival", "office", "bureau", "correspondent", "-based", "based", "born", "home",
     "visitor", "tourist", "restaurant", "shop", "market", "mall", "club", "team", "fan",
-    "police", "prosecutor", "authority", "municipality", "council", "governor",
+    "police", "prosecutor", "municipality", "council", "governor", "traffic", "north",
+    "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "outskirts",
+    "kilometre", "kilometer", "mile", "km", "climate", "landmark", "monument", "cathedral",
+    "embassy", "consulate", "building", "palace", "wall", "gate", "ground", "mosque", "church",
+})
+OFFICIALS = frozenset({
+    "official", "authority", "government", "leader", "diplomat", "source", "regime",
+    "politician", "policymaker", "leadership", "establishment", "elite", "hawk", "insider",
+    "decision-maker", "strategist", "planner", "administration", "counterpart",
 })
 AGENT_HEADS = frozenset({
     "government", "regime", "authority", "leadership", "official", "administration", "side",
@@ -94,19 +103,19 @@ def _first_conjunct(tok: Token) -> Token:
 def _prep_object_is_agent(prep: Token) -> bool:
     word = prep.lower_
     head = prep.head
-    if prep.dep_ == "agent" or word in AGENT_PREPS:
+    lemma = head.lemma_.lower()
+    if prep.dep_ == "agent":
+        return True
+    if lemma in MOTION_WORDS or lemma in PLACE_HEADS:
+        return False  # "the highway between Ankara and Istanbul", "flights from Riga"
+    if word in AGENT_PREPS:
         return True
     if word in PLACE_PREPS:
-        return False
+        return lemma in OFFICIALS and word in ("in", "at")  # "officials in Ankara"
     if word == "of":
         return head.lemma_.lower() not in PLACE_HEADS
     if word in ("to", "from", "toward", "towards"):
-        lemma = head.lemma_.lower()
-        if lemma in SPEECH_HEADS:
-            return True
-        if lemma in MOTION_WORDS or (head.pos_ in ("VERB", "AUX") and lemma not in SPEECH_HEADS):
-            return False
-        return head.pos_ in ("NOUN", "ADJ") and word != "from"
+        return lemma in SPEECH_HEADS
     return True
 
 
@@ -138,7 +147,7 @@ def is_agent(span: SpacySpan) -> bool:
     dep = root.dep_
     head = root.head
     if dep in ("nsubj", "csubj", "expl"):
-        return head.lemma_.lower() not in PLACE_VERBS or head.lemma_.lower() == "host"
+        return head.lemma_.lower() not in PLACE_VERBS
     if dep == "nsubjpass":
         return head.lemma_.lower() not in PASSIVE_PLACE
     if dep == "poss":
@@ -188,29 +197,44 @@ _group("companies", "company", "company firm bank business corporation investor 
        "oligarch exporter producer manufacturer operator conglomerate giant contractor "
        "supplier lender insurer")
 
+_FM = ("foreign minister", "foreign secretary", "secretary of state",
+       "external affairs minister", "foreign_minister")
+_DM = ("defence minister", "defence secretary", "defense secretary", "defence_minister")
 ROLE_NOUNS: dict[str, tuple[str, ...]] = {
-    "president": ("head_of_state", "head_of_government"),
+    "president": ("president",),
     "leader": ("head_of_state", "head_of_government"),
-    "premier": ("head_of_government",),
-    "chancellor": ("head_of_government",),
-    "king": ("head_of_state",),
-    "queen": ("head_of_state",),
-    "emir": ("head_of_state",),
-    "monarch": ("head_of_state",),
-    "emperor": ("head_of_state",),
-    "prime minister": ("head_of_government",),
-    "pm": ("head_of_government",),
+    "premier": ("premier", "prime minister"),
+    "prime minister": ("prime minister", "premier"),
+    "pm": ("prime minister",),
+    "chancellor": ("chancellor",),
+    "king": ("king",),
+    "queen": ("queen",),
+    "emir": ("emir",),
+    "emperor": ("emperor",),
+    "monarch": ("king", "queen", "emir", "emperor"),
+    "supreme leader": ("supreme leader",),
+    "crown prince": ("crown prince",),
     "head of state": ("head_of_state",),
-    "foreign minister": ("foreign_minister",),
-    "foreign secretary": ("foreign_minister",),
-    "secretary of state": ("foreign_minister",),
-    "top diplomat": ("foreign_minister",),
-    "defence minister": ("defence_minister",),
-    "defense minister": ("defence_minister",),
-    "defence secretary": ("defence_minister",),
-    "defense secretary": ("defence_minister",),
-    "secretary general": ("head_of_organization",),
-    "secretary-general": ("head_of_organization",),
+    "foreign minister": _FM,
+    "foreign secretary": _FM,
+    "secretary of state": _FM,
+    "top diplomat": _FM,
+    "defence minister": _DM,
+    "defense minister": _DM,
+    "defence secretary": _DM,
+    "defense secretary": _DM,
+    "secretary general": ("secretary general", "head_of_organization"),
+    "secretary-general": ("secretary general", "head_of_organization"),
+}
+"""A role noun or title -> the office titles (or roles) it can name."""
+
+ROLE_OF_TITLE = {
+    "president": "head_of_state", "premier": "head_of_government",
+    "prime minister": "head_of_government", "chancellor": "head_of_government",
+    "king": "head_of_state", "queen": "head_of_state", "emir": "head_of_state",
+    "emperor": "head_of_state", "supreme leader": "head_of_state",
+    "foreign minister": "foreign_minister", "defence minister": "defence_minister",
+    "secretary general": "head_of_organization",
 }
 
 TITLES: dict[tuple[str, ...], tuple[str, ...]] = {

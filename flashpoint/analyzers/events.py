@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from ..model import Article, Claim, Event, EventMode, Evidence, Quote, Span
 from ..pipeline import AnalysisInput, Analyzer
@@ -61,20 +60,57 @@ def _sentences(article: Article, doc: Doc) -> Iterator[SpacySpan]:
 
 
 def _deduplicate(triggers: list[Trigger]) -> list[Trigger]:
-    """Drop a nominalisation already covered by a verb trigger of the same quad class."""
+    """Fold a nominalisation into the verb whose subject or object it is, when they are one act.
+
+    ``A Russian strike hit Kharkiv`` (same quad class, noun in the subject),
+    ``launched an offensive against X``, ``imposed sanctions on Y``,
+    ``lodged a protest`` (noun as the object of a light verb or of the verb
+    combination it completes): one event, evidenced by the verb and the noun,
+    whose missing actors come from the verb's clause. Its category is the
+    verb's when the noun is its object, else the noun's. ``dismissed the
+    complaint`` stays two events (a complaint, and its rejection).
+    """
     lex = _plover.load()
     verbs = [t for t in triggers if t.kind == "verb"]
-    keep: list[Trigger] = []
+    folded: set[int] = set()
     for trig in triggers:
-        quad = lex.quad(trig.entry.category)
-        covered = trig.kind == "noun" and any(
-            lex.quad(v.entry.category) == quad
-            and any(trig.token.i in {t.i for t in arg.subtree} for arg in (*v.sources, *v.targets))
-            for v in verbs
-        )
-        if not covered:
-            keep.append(trig)
-    return keep
+        if trig.kind != "noun":
+            continue
+        for verb in verbs:
+            if verb.token.i in folded or not _one_act(trig, verb, lex):
+                continue
+            folded.add(verb.token.i)
+            completes = verb.combo is not None and verb.combo.i == trig.token.i
+            if completes or _role_of(trig.token, verb) == "object":
+                trig.entry = verb.entry
+            trig.governor = trig.governor or verb.token
+            trig.gov_sources = [*trig.gov_sources, *verb.sources]
+            trig.gov_targets = [*trig.gov_targets, *verb.targets]
+            trig.location_targets = [*trig.location_targets, *verb.location_targets]
+            lo, hi = sorted((trig.token.i, verb.token.i))
+            if hi - lo <= 5:
+                trig.extent = (lo, hi)
+            break
+    return [t for t in triggers if t.kind == "noun" or t.token.i not in folded]
+
+
+def _one_act(noun: Trigger, verb: Trigger, lex: _plover.Lexicon) -> bool:
+    if verb.combo is not None and verb.combo.i == noun.token.i:
+        return True
+    role = _role_of(noun.token, verb)
+    same_quad = lex.quad(noun.entry.category) == lex.quad(verb.entry.category)
+    if role == "subject":
+        return same_quad
+    return role == "object" and same_quad and verb.token.lemma_.lower() in lex.light_verbs
+
+
+def _role_of(noun: Token, verb: Trigger) -> str | None:
+    """Whether ``noun`` heads or sits in the verb's own subject or object phrase."""
+    for role, args in (("subject", verb.sources), ("object", verb.targets)):
+        own = [a for a in args if a.head.i == verb.token.i]
+        if any(noun.i in {t.i for t in arg.subtree} for arg in own):
+            return role
+    return None
 
 
 def _resolve(
@@ -89,6 +125,9 @@ def _resolve(
         found = (_head_actor(tok, index) if head_first else []) or index.actors_within(ranges)
         if not found and tok.lower_ in PRONOUNS:
             found = _antecedent(tok, index, sent)
+        if not found:  # "their forces", "its navy"
+            owners = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in PRONOUNS]
+            found = _antecedent(owners[0], index, sent) if owners else []
         actors.extend(a for a in found if a not in actors)
     return actors
 
@@ -133,23 +172,38 @@ def _arguments(
         sources = _resolve(trig.gov_sources, index, sent)
     if not targets and not pairs:
         targets = _resolve(trig.gov_targets, index, sent)
+    if not targets and not pairs and sources:
+        targets = _resolve(trig.location_targets, index, sent)
     return sources, [t for t in targets if t not in sources], pairs
 
 
-def _pairs(trig: Trigger, index: ActorIndex, sent: SpacySpan) -> list[tuple[str | None, str | None]]:
+Pair = tuple[str | None, str | None]
+
+
+def _pairs(trig: Trigger, index: ActorIndex, sent: SpacySpan) -> list[Pair]:
     sources, targets, reciprocal = _arguments(trig, index, sent)
-    pairs: list[tuple[str | None, str | None]] = [(a, b) for a, b in reciprocal]
+    pairs: list[Pair] = [(a, b) for a, b in reciprocal]
     src: list[str | None] = list(sources) or [None]
     tgt: list[str | None] = list(targets) or [None]
-    if not pairs:
-        pairs = [(s, t) for s in src for t in tgt if (s or t) and s != t]
     lex = _plover.load()
     category = trig.entry.category
+    if not pairs and not targets and len(sources) >= 2 and _reciprocal(trig, lex):
+        pairs = [(sources[0], sources[1]), (sources[1], sources[0])]
+    if not pairs:
+        pairs = [(s, t) for s in src for t in tgt if (s or t) and s != t]
     if category in DYADIC_ONLY:
         pairs = [(s, t) for s, t in pairs if s and t]
     if lex.quad(category).startswith("verbal") and not _passive(trig):
         pairs = [(s, t) for s, t in pairs if s]
     return pairs[:MAX_EVENTS_PER_TRIGGER]
+
+
+def _reciprocal(trig: Trigger, lex: _plover.Lexicon) -> bool:
+    """``X and Y met``: coordinated subjects act on each other."""
+    if trig.entry.category in ("CONSULT", "COOPERATE"):
+        return True
+    verbs = [trig.token] + ([trig.governor] if trig.governor is not None else [])
+    return any(v.lemma_.lower() in lex.reciprocal for v in verbs)
 
 
 def _passive(trig: Trigger) -> bool:
@@ -174,12 +228,15 @@ def _quote_id(start: int, quotes: Sequence[Quote]) -> str | None:
 
 
 def _trigger_span(trig: Trigger, text: str) -> Span:
+    """The trigger word, widened to its particle or combination object (``imposed sanctions``)."""
     tok = trig.token
-    start, end = tok.idx, tok.idx + len(tok.text)
-    particles = [c for c in tok.children if c.dep_ == "prt" and c.i == tok.i + 1]
-    if particles:
-        end = particles[0].idx + len(particles[0].text)
-    return Span.of(text, start, end)
+    lo = hi = tok.i
+    if trig.extent is not None:
+        lo, hi = trig.extent
+    elif trig.combo is not None and 0 < trig.combo.i - tok.i <= 4:
+        hi = trig.combo.i
+    doc = tok.doc
+    return Span.of(text, doc[lo].idx, doc[hi].idx + len(doc[hi].text))
 
 
 def _events_of(

@@ -411,24 +411,48 @@ def _kind(text: str, chars: Sequence[tuple[int, int]], cand: Candidate) -> Quote
     return "indirect"
 
 
-def _continuations(text: str, found: list[Found], quotes: Quotations) -> None:
-    """Attach a quotation that continues a direct quote right after its cue's sentence."""
-    covered = {s for f in found for s, _ in f.chars}
-    for f in found:
-        if not f.content.quote:
+def _paragraph_of(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def attach_orphans(text: str, found: list[Found], quotes: Quotations) -> None:
+    """Give a quotation with no cue of its own to the direct quote before it in its paragraph.
+
+    News style keeps one speaker per paragraph: in ``"A," she said. Then X. "B."`` the
+    second quotation is still hers. A quotation alone in its own paragraph right
+    after such a paragraph goes on the same quote too.
+    """
+    owned = [(s, e) for f in found for s, e in f.chars]
+    cues = sorted(f.cue.idx for f in found)
+    for qs, qe in quotes.spans:
+        if any(s < qe and qs < e for s, e in owned) or any(qs <= c < qe for c in cues):
             continue
-        sent_end = f.cue.sent.end_char
-        last_end = max(e for _, e in f.chars)
-        if last_end > sent_end:
+        p0, p1 = _paragraph_of(text, qs)
+        owner = _owner(text, found, qs, p0)
+        if owner is None:
             continue
-        nxt = quotes.within(sent_end, sent_end + 3)
-        if not nxt:
+        if any(p0 <= c < p1 and c > qs for c in cues) and p0 > owner.cue.idx:
             continue
-        s, e = quotes.spans[nxt[0]]
-        if s in covered or text[sent_end:s].strip():
-            continue
-        f.chars.append((s, e))
-        covered.add(s)
+        owner.chars.append((qs, qe))
+        owned.append((qs, qe))
+
+
+def _owner(text: str, found: list[Found], qs: int, p0: int) -> Found | None:
+    before = [f for f in found if max(e for _, e in f.chars) <= qs and f.cue.idx < qs]
+    if not before:
+        return None
+    last = max(before, key=lambda f: max(max(e for _, e in f.chars), f.cue.idx))
+    if not last.content.quote:
+        return None
+    end = max(max(e for _, e in last.chars), last.cue.idx)
+    if end >= p0:  # same paragraph
+        return last
+    prev_p0, _ = _paragraph_of(text, max(0, p0 - 2))
+    if end >= prev_p0 and not text[p0:qs].strip():  # next paragraph opens with the quotation
+        return last
+    return None
 
 
 def _trim_chars(text: str, chars: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -455,7 +479,7 @@ def extract(
     found = find_attributions(doc, quotes, models)
     for f in found:
         f.chars = content_chars(doc, f.content)
-    _continuations(text, found, quotes)
+    attach_orphans(text, found, quotes)
     res = Resolver(doc, text, actors)
     out = []
     for n, f in enumerate(found, 1):

@@ -25,6 +25,8 @@ EvaluationFunc = Callable[..., dict[str, Any]]
 
 EVALUATIONS: dict[str, str] = {
     # name -> "module:function" (imported lazily; evaluations may pull heavy deps)
+    "actors": "flashpoint.evaluation.actors:run",
+    "events": "flashpoint.evaluation.events:run",
 }
 
 

@@ -63,11 +63,24 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
 
 
-def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the line(s) around ``text[start:end]`` (PTC has one sentence a line)."""
-    s = text.rfind("\n", 0, start) + 1
-    e = text.find("\n", end)
-    return s, len(text) if e < 0 else e
+def line_segments(text: str) -> list[tuple[int, int]]:
+    """Bounds of the non-blank lines of ``text`` (PTC articles have one sentence a line)."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            begin = pos + line.index(stripped)
+            out.append((begin, begin + len(stripped)))
+        pos += len(line) + 1
+    return out
+
+
+def segment_of(segments: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """The union of the segments that ``[start, end)`` overlaps (itself when none does)."""
+    hits = [(s, e) for s, e in segments if s < end and start < e]
+    if not hits:
+        return start, end
+    return min(start, hits[0][0]), max(end, hits[-1][1])
 
 
 def _bucket(n: int, edges: Sequence[int]) -> str:
@@ -98,11 +111,18 @@ def _cue_features(words: Sequence[str], prefix: str) -> Iterator[str]:
                 yield f"{prefix}cue2={name}"
 
 
-def span_features(text: str, start: int, end: int, counts: Counter[str]) -> list[str]:
+def span_features(
+    text: str,
+    start: int,
+    end: int,
+    segment: tuple[int, int],
+    article: ArticleStats,
+    same_text: int = 10,
+) -> list[str]:
     """Feature strings of one candidate technique span in its article ``text``.
 
-    ``counts`` maps lower-cased, whitespace-normalised strings to their number
-    of occurrences in the article; see :func:`phrase_counts`.
+    ``segment`` bounds the sentence (or sentences) around the span; ``same_text``
+    comes from :func:`same_text_counts` over the spans classified together.
     """
     span = text[start:end]
     words = [t.text.lower() for t in tokenize(span)]
@@ -112,7 +132,7 @@ def span_features(text: str, start: int, end: int, counts: Counter[str]) -> list
         feats += [f"first={words[0]}", f"last={words[-1]}"]
     feats.append(f"len={_bucket(len(words), (1, 2, 3, 5, 8, 12, 20, 35))}")
     feats.append(f"chars={_bucket(len(span), (5, 10, 20, 40, 80, 160))}")
-    ls, le = line_bounds(text, start, end)
+    ls, le = segment
     line = text[ls:le]
     left = [t.text.lower() for t in tokenize(text[ls:start])][-3:]
     right = [t.text.lower() for t in tokenize(text[end:le])][:3]
@@ -121,11 +141,15 @@ def span_features(text: str, start: int, end: int, counts: Counter[str]) -> list
     feats += [f"s={w}" for w in {t.text.lower() for t in tokenize(line)}]
     cover = (end - start) / max(1, len(line.strip()))
     feats.append(f"cover={_bucket(int(cover * 10), (2, 5, 8, 10))}")
-    feats.append(f"rep={_bucket(counts.get(normalise(span), 1), (1, 2, 3))}")
+    low = span.lower()
+    feats.append(f"rep={_bucket(article.lower.count(low), (1, 2, 3))}")
+    feats.append(f"rep_before={_bucket(article.lower.count(low, 0, start), (0, 1, 2))}")
+    feats.append(f"same_spans={_bucket(same_text // 10, (1, 2, 3))}")
+    feats.append(f"same_head={_bucket(same_text % 10, (0, 1, 2, 4))}")
     if words:
         head = max(words, key=len)
-        feats.append(f"headrep={_bucket(counts.get(head, 1), (1, 2, 4, 8))}")
-    if ls == 0:
+        feats.append(f"headrep={_bucket(article.words.get(head, 1), (1, 2, 4, 8))}")
+    if ls <= article.first_line_end:
         feats.append("in_title")
     for mark, name in (("?", "q"), ("!", "excl"), ('"', "dq"), ("“", "dq"), ("”", "dq")):
         if mark in span:
@@ -145,18 +169,29 @@ def span_features(text: str, start: int, end: int, counts: Counter[str]) -> list
     return feats
 
 
-def normalise(s: str) -> str:
-    return " ".join(s.lower().split())
+def char_ngrams(span: str, low: int = 2, high: int = 5) -> list[str]:
+    """Character n-grams of each space-padded lower-cased word (like ``char_wb``)."""
+    grams = []
+    for word in span.lower().split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+    return grams
 
 
-def phrase_counts(text: str, max_n: int = 6) -> Counter[str]:
-    """Occurrences of every word and word n-gram (n <= ``max_n``) of ``text``, lower-cased."""
-    words = [t.text.lower() for t in tokenize(text) if t.text[:1].isalnum()]
-    counts: Counter[str] = Counter()
-    for n in range(1, max_n + 1):
-        for i in range(len(words) - n + 1):
-            counts[" ".join(words[i : i + n])] += 1
-    return counts
+@dataclass(frozen=True, slots=True)
+class ArticleStats:
+    """Article-wide facts the features need: lower-cased text, word counts, title end."""
+
+    lower: str
+    words: Counter[str]
+    first_line_end: int
+
+    @classmethod
+    def of(cls, text: str) -> ArticleStats:
+        words = Counter(t.text.lower() for t in tokenize(text) if t.text[:1].isalnum())
+        first = text.find("\n")
+        return cls(text.lower(), words, len(text) if first < 0 else first)
 
 
 def token_features(
@@ -179,13 +214,58 @@ def token_features(
     return feats
 
 
-def line_features(line_tokens: Sequence[Token], position: int) -> list[str]:
+def line_features(line_tokens: Sequence[Token], is_title: bool) -> list[str]:
     """Features shared by every token of a line: length, punctuation, its place in the article."""
     words = [t.text for t in line_tokens]
     feats = [f"linelen={_bucket(len(words), (3, 8, 15, 25, 40))}"]
-    if position == 0:
+    if is_title:
         feats.append("line_title")
     for mark, name in (("?", "q"), ("!", "excl"), ('"', "dq"), ("“", "dq")):
         if mark in words:
             feats.append(f"line_{name}")
     return feats
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRows:
+    """Tokens of an article's segments, with their two feature blocks for span identification."""
+
+    tokens: list[Token]
+    segment: list[int]
+    local: list[list[str]]
+    context: list[list[str]]
+
+
+def token_rows(text: str, segments: Sequence[tuple[int, int]]) -> TokenRows:
+    """Tokenise each segment; features of each token and the bag of words of its segment."""
+    stats = ArticleStats.of(text)
+    out = TokenRows([], [], [], [])
+    for k, (s, e) in enumerate(segments):
+        toks = [Token(t.start + s, t.end + s, t.text) for t in tokenize(text[s:e])]
+        lf = line_features(toks, s <= stats.first_line_end)
+        bow = sorted({"L=" + t.text.lower() for t in toks})
+        for i in range(len(toks)):
+            out.tokens.append(toks[i])
+            out.segment.append(k)
+            out.local.append(token_features(toks, i, stats.words, lf))
+            out.context.append(bow)
+    return out
+
+
+def same_text_counts(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """For each span, how many distinct spans in ``spans`` share its lower-cased text.
+
+    The count is multiplied by 10 and the number of distinct spans containing
+    the span's longest word is added (capped at 9), so one integer carries both.
+    """
+    distinct = set(spans)
+    counts = Counter(" ".join(text[s:e].lower().split()) for s, e in distinct)
+    heads: Counter[str] = Counter()
+    for s, e in distinct:
+        heads.update({w.text.lower() for w in tokenize(text[s:e]) if len(w.text) > 3})
+    out = []
+    for s, e in spans:
+        words = [w.text.lower() for w in tokenize(text[s:e])]
+        head = max(words, key=len) if words else ""
+        out.append(10 * counts[" ".join(text[s:e].lower().split())] + min(9, heads[head]))
+    return out

@@ -1,0 +1,196 @@
+"""Evaluation of the ``events`` family.
+
+Two parts (see ``docs/events.md``):
+
+* **penta**: on the CAMEO penta-class sentences (``cameo/penta_train.tsv``,
+  ``sentence<TAB>label``, 0 no event, 1-4 the quad classes), the macro-F1 of
+  the sentence's strongest event's quad class, by stratified k-fold
+  cross-validation of the quad-class model (TF-IDF words + PLOVER cues,
+  logistic regression; the same recipe ``scripts/train_events.py`` trains).
+  Also reported: the lexicon alone (``penta_lexicon_macro_f1``: the most
+  frequent quad class among the sentence's trigger words, no training).
+* **coded**: on ``flashpoint/data/eval/events_coded.jsonl``, sentences we
+  wrote and coded by hand (gold trigger, PLOVER category, source, target,
+  mode), the full pipeline is run and each gold event is matched to the
+  predicted event whose trigger overlaps the gold trigger. Reported:
+  ``category_accuracy``, ``source_accuracy``, ``target_accuracy``,
+  ``mode_accuracy`` (a missed event counts as wrong on all),
+  ``trigger_recall``, and ``spurious_rate`` (events predicted on sentences
+  coded as having none, per such sentence).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import default_datasets_dir, require
+
+CODED_PATH = Path(__file__).resolve().parent.parent / "data" / "eval" / "events_coded.jsonl"
+SEED = 13
+C = 30.0
+MIN_DF = 2
+
+
+def read_penta(path: Path) -> tuple[list[str], list[int]]:
+    """Sentences and labels of a penta-class TSV (``sentence<TAB>label``)."""
+    texts: list[str] = []
+    labels: list[int] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        sentence, sep, label = line.rpartition("\t")
+        if sep and label.strip().isdigit():
+            texts.append(sentence)
+            labels.append(int(label))
+    return texts, labels
+
+
+def build_estimator() -> Any:
+    """The untrained quad-class pipeline (TF-IDF 1-2 grams + logistic regression)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=MIN_DF),
+        LogisticRegression(C=C, max_iter=3000, class_weight="balanced", solver="newton-cg"),
+    )
+
+
+def _penta_path(path: Path | None) -> Path:
+    if path is None:
+        return require(default_datasets_dir() / "cameo" / "penta_train.tsv")
+    if path.is_dir():
+        return require(path / "cameo" / "penta_train.tsv") if (path / "cameo").is_dir() \
+            else require(path / "penta_train.tsv")
+    return require(path)
+
+
+def lexicon_label(text: str) -> int:
+    """The penta label the lexicon alone gives: the commonest quad class of the trigger words."""
+    from ..analyzers._event_classifier import cue_words
+    from ..analyzers._plover import PENTA
+
+    quads = Counter(w[len("plovq_"):] for w in cue_words(text) if w.startswith("plovq_"))
+    if not quads:
+        return 0
+    return PENTA[max(sorted(quads), key=lambda q: quads[q])]
+
+
+def penta(path: Path | None = None, folds: int = 5) -> dict[str, Any]:
+    """Cross-validated macro-F1 of the quad-class model on a penta-class TSV."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from ..analyzers._event_classifier import featurize
+
+    texts, labels = read_penta(_penta_path(path))
+    features = [featurize(t) for t in texts]
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    predicted = cross_val_predict(build_estimator(), features, labels, cv=cv)
+    lexical = [lexicon_label(t) for t in texts]
+    per_class = f1_score(labels, predicted, average=None, labels=[0, 1, 2, 3, 4])
+    return {
+        "penta_macro_f1": float(f1_score(labels, predicted, average="macro")),
+        "penta_accuracy": float(sum(p == g for p, g in zip(predicted, labels, strict=True))
+                                / len(labels)),
+        "penta_lexicon_macro_f1": float(f1_score(labels, lexical, average="macro")),
+        **{f"penta_f1_class{k}": float(v) for k, v in enumerate(per_class)},
+        "penta_sentences": float(len(labels)),
+    }
+
+
+def read_coded(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def _same_actor(predicted: str | None, gold: str | None, owners: dict[str, str]) -> bool:
+    """Equal ids, or the predicted actor belongs to the gold one (a ministry, a leader)."""
+    if predicted == gold:
+        return True
+    seen = 0
+    while predicted is not None and predicted in owners and seen < 4:
+        predicted = owners[predicted]
+        seen += 1
+        if predicted == gold:
+            return True
+    return False
+
+
+def coded(path: Path | None = None) -> dict[str, Any]:
+    """Category/source/target/mode accuracy of the full pipeline on the hand-coded sentences."""
+    from ..analyzers import registry
+    from ..model import Article
+    from ..pipeline import Pipeline
+
+    items = read_coded(require(path or CODED_PATH))
+    pipeline = Pipeline(registry(plugins=False))
+    articles = list(pipeline.run(Article(text=item["text"], source="coded") for item in items))
+    hits: Counter[str] = Counter()
+    gold_events = spurious = empty = 0
+    errors: list[dict[str, Any]] = []
+    for item, article in zip(items, articles, strict=True):
+        owners = {a.id: a.belongs_to for a in article.actors if a.belongs_to}
+        if not item["events"]:
+            empty += 1
+            spurious += len(article.events)
+        for gold in item["events"]:
+            gold_events += 1
+            result = _score(item["text"], gold, article.events, owners)
+            hits.update(k for k, ok in result.items() if ok)
+            if not all(result.values()):
+                errors.append({"text": item["text"], "gold": gold, "wrong": sorted(
+                    k for k, ok in result.items() if not ok)})
+    n = max(gold_events, 1)
+    metrics = {f"{k}_accuracy": hits[k] / n for k in ("category", "source", "target", "mode")}
+    metrics["trigger_recall"] = hits["trigger"] / n
+    metrics["spurious_rate"] = spurious / max(empty, 1)
+    metrics["coded_sentences"] = float(len(items))
+    metrics["coded_events"] = float(gold_events)
+    return {"metrics": metrics, "errors": errors}
+
+
+def _score(text: str, gold: dict[str, Any], predicted: Sequence[Any],
+           owners: dict[str, str]) -> dict[str, bool]:
+    start = text.find(gold["trigger"])
+    end = start + len(gold["trigger"])
+    matches = [e for e in predicted
+               if e.evidence.trigger.start < end and start < e.evidence.trigger.end]
+    if not matches:
+        return {"trigger": False, "category": False, "source": False, "target": False,
+                "mode": False}
+
+    def agree(e: Any) -> int:
+        return (_same_actor(e.source, gold["source"], owners)
+                + _same_actor(e.target, gold["target"], owners))
+
+    best = max(matches, key=agree)
+    return {
+        "trigger": True,
+        "category": best.category == gold["category"],
+        "source": _same_actor(best.source, gold["source"], owners),
+        "target": _same_actor(best.target, gold["target"], owners),
+        "mode": best.mode == gold.get("mode", "actual"),
+    }
+
+
+def run(path: Path | None = None, **options: Any) -> dict[str, Any]:
+    """Both parts; ``options``: ``folds`` (default 5), ``coded_path``, ``skip_penta``."""
+    began = time.perf_counter()
+    metrics: dict[str, float] = {}
+    errors: list[dict[str, Any]] = []
+    if not options.get("skip_penta"):
+        metrics.update(penta(path, folds=int(options.get("folds", 5))))
+    coded_path = options.get("coded_path")
+    result = coded(Path(coded_path) if coded_path else None)
+    metrics.update(result["metrics"])
+    errors = result["errors"]
+    return {
+        "metrics": metrics,
+        "errors": errors[:50],
+        "seconds": round(time.perf_counter() - began, 1),
+        "split": "penta: cameo/penta_train.tsv, stratified k-fold CV; coded: events_coded.jsonl",
+    }

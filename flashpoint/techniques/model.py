@@ -1,0 +1,179 @@
+"""The technique model: a token tagger that finds propaganda spans and a span classifier.
+
+Both are hashed linear models (:mod:`flashpoint.techniques.linear`) trained by
+``scripts/train_techniques.py`` on the PTC train split and shipped in
+``flashpoint/data/techniques/``. Spans are decoded from token probabilities
+with hysteresis: a run of tokens starts at a token scoring at least ``high``
+and grows to neighbours scoring at least ``low``, never across a segment
+(sentence) boundary.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import FlashpointError
+from . import features as F
+from .linear import FloatArray, HashedLinear, sigmoid, softmax
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "techniques"
+TAGGER_SIZES = (2**19, 2**18)
+TAGGER_WEIGHTS = (1.0, 0.3)
+CLASSIFIER_SIZES = (2**18, 2**18)
+CLASSIFIER_WEIGHTS = (1.0, 1.0)
+HIGH, LOW = 0.2, 0.08
+"""Default decoding thresholds (chosen on CV fold 0, see docs/persuasion.md)."""
+TEMPERATURE = 0.5
+"""Softmax temperature that turns the classifier's SVM margins into scores."""
+
+DEFINITIONS: dict[str, str] = {
+    "Loaded_Language": "Words chosen for their emotional charge rather than their "
+    "meaning, to make the reader feel before they think.",
+    "Name_Calling,Labeling": "A person or group is given a label (flattering or "
+    "insulting) that the reader is meant to adopt instead of judging the facts.",
+    "Repetition": "The same message is said again and again so that it sticks and "
+    "starts to feel true.",
+    "Doubt": "The credibility of someone or something is questioned, often by a loaded "
+    "question, without evidence being offered.",
+    "Exaggeration,Minimisation": "Something is made to look much bigger, better or worse "
+    "than it is, or played down as trivial.",
+    "Appeal_to_fear-prejudice": "Support is sought by making the reader afraid of an "
+    "outcome or of a group, instead of by argument.",
+    "Flag-Waving": "An idea is justified by appeal to patriotism or group identity "
+    "(the nation, our people) rather than by its merits.",
+    "Causal_Oversimplification": "A complex outcome is pinned on a single cause (or one "
+    "cause is said to produce it) when many factors are at play.",
+    "Appeal_to_Authority": "A claim is presented as true because an authority or expert "
+    "said it, without the evidence itself.",
+    "Slogans": "A short, catchy phrase that packs a stance into a formula, often with "
+    "labels or stereotypes.",
+    "Whataboutism,Straw_Men,Red_Herring": "The argument is deflected: the opponent is "
+    "accused of hypocrisy, their position is distorted, or an irrelevant topic is raised.",
+    "Black-and-White_Fallacy": "Only two options are presented as possible when others "
+    "exist, or one option is presented as the only one.",
+    "Thought-terminating_Cliches": "A stock phrase that discourages further thought or "
+    "discussion ('it is what it is', 'enough said').",
+    "Bandwagon,Reductio_ad_hitlerum": "The reader is urged to join what 'everyone' does, "
+    "or an idea is rejected because a hated group (e.g. Nazis) held it.",
+}
+TECHNIQUES: tuple[str, ...] = tuple(DEFINITIONS)
+
+
+class ModelMissing(FlashpointError):
+    code = "E502"
+
+
+@dataclass(frozen=True, slots=True)
+class FoundSpan:
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class TechniqueModel:
+    """The span tagger, the technique classifier, and the decoding thresholds."""
+
+    tagger: HashedLinear
+    classifier: HashedLinear
+    high: float = HIGH
+    low: float = LOW
+
+    def token_probabilities(self, text: str, segments: Sequence[tuple[int, int]]) -> tuple[
+        F.TokenRows, FloatArray
+    ]:
+        rows = F.token_rows(text, segments)
+        if not rows.tokens:
+            return rows, np.zeros(0)
+        return rows, sigmoid(self.tagger.decision([rows.local, rows.context])[:, 0])
+
+    def find_spans(self, text: str, segments: Sequence[tuple[int, int]]) -> list[FoundSpan]:
+        """Propaganda spans of ``text`` within ``segments`` (sentence or line bounds)."""
+        rows, p = self.token_probabilities(text, segments)
+        return decode(rows, p, self.high, self.low)
+
+    def classify(
+        self, text: str, spans: Sequence[tuple[int, int]], segments: Sequence[tuple[int, int]]
+    ) -> FloatArray:
+        """Technique probabilities, one row per span, columns in ``classifier.classes`` order."""
+        if not spans:
+            return np.zeros((0, len(self.classifier.classes)))
+        stats = F.ArticleStats.of(text)
+        words, chars = [], []
+        same = F.same_text_counts(text, spans)
+        for (s, e), n in zip(spans, same, strict=True):
+            seg = F.segment_of(segments, s, e)
+            words.append(F.span_features(text, s, e, seg, stats, n))
+            chars.append(F.char_ngrams(text[s:e]))
+        return softmax(self.classifier.decision([words, chars]), TEMPERATURE)
+
+    def label(
+        self, text: str, spans: Sequence[tuple[int, int]], segments: Sequence[tuple[int, int]]
+    ) -> list[tuple[str, float]]:
+        """The best technique of each span; a span listed twice gets its next-best label."""
+        probs = self.classify(text, spans, segments)
+        seen: dict[tuple[int, int], int] = {}
+        out = []
+        for row, span in zip(probs, spans, strict=True):
+            rank = seen.get(span, 0)
+            seen[span] = rank + 1
+            order = np.argsort(-row)
+            k = int(order[min(rank, len(order) - 1)])
+            out.append((self.classifier.classes[k], float(row[k])))
+        return out
+
+
+_TRIM = set(" .,:;")
+
+
+def decode(rows: F.TokenRows, p: FloatArray, high: float, low: float) -> list[FoundSpan]:
+    """Hysteresis decoding of token probabilities into character spans."""
+    out: list[FoundSpan] = []
+    n, i = len(rows.tokens), 0
+    while i < n:
+        if p[i] < high:
+            i += 1
+            continue
+        s = e = i
+        while s > 0 and p[s - 1] >= low and rows.segment[s - 1] == rows.segment[i]:
+            s -= 1
+        while e + 1 < n and p[e + 1] >= low and rows.segment[e + 1] == rows.segment[i]:
+            e += 1
+        while e > s and rows.tokens[e].text in _TRIM:
+            e -= 1
+        while s < e and rows.tokens[s].text in _TRIM:
+            s += 1
+        if rows.tokens[s].text not in _TRIM:
+            score = float(p[s : e + 1].mean())
+            out.append(FoundSpan(rows.tokens[s].start, rows.tokens[e].end, score))
+        i = max(e, i) + 1
+    return out
+
+
+def save_model(model: TechniqueModel, folder: Path, meta: dict[str, object]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    model.tagger.save(folder / "tagger.npz")
+    model.classifier.save(folder / "classifier.npz")
+    info = {**meta, "high": model.high, "low": model.low}
+    (folder / "model.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(folder: Path = DATA_DIR) -> TechniqueModel:
+    """The shipped model (cached); raises :class:`ModelMissing` when its files are absent."""
+    try:
+        info = json.loads((folder / "model.json").read_text())
+        tagger = HashedLinear.load(folder / "tagger.npz")
+        classifier = HashedLinear.load(folder / "classifier.npz")
+    except FileNotFoundError as exc:
+        raise ModelMissing(
+            f"technique model not found in {folder} ({exc.filename}); "
+            "run `python scripts/train_techniques.py`"
+        ) from None
+    return TechniqueModel(tagger, classifier, float(info["high"]), float(info["low"]))

@@ -1,0 +1,57 @@
+"""Train the sentence classifiers of the ``claims`` family and write their weights.
+
+    .venv/bin/python scripts/train_claims.py [--datasets ../shared/datasets]
+
+Writes ``flashpoint/data/claims/subjectivity.npz`` (CheckThat! 2025 Task 1,
+English train split only; the dev split stays for evaluation) and
+``flashpoint/data/claims/checkworthiness.npz`` (all of ClaimBuster
+``train.json``). Fixed seed; the same data give byte-identical weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flashpoint.analyzers import _classifiers as clf  # noqa: E402
+from flashpoint.evaluation import claims as ev  # noqa: E402
+from flashpoint.evaluation import default_datasets_dir  # noqa: E402
+
+SEED = 0
+
+
+def train(spec: clf.ModelSpec, texts: list[str], labels: list[int]) -> clf.LinearTextModel:
+    uses_tags = any(kind == "tags" for kind, *_ in spec.blocks)
+    records = ev.tag_records(texts) if uses_tags else ev.plain_records(texts)
+    model = clf.fit(spec, records, labels, seed=SEED)
+    path = clf.DATA_DIR / f"{spec.name}.npz"
+    model.save(path)
+    reloaded = clf.LinearTextModel.load(path)
+    drift = max(abs(a - b) for a, b in zip(model.proba_many(records[:200]),
+                                          reloaded.proba_many(records[:200]), strict=True))
+    size = path.stat().st_size
+    print(f"{spec.name}: {len(texts)} sentences, "
+          f"{sum(len(b.vocab) for b in model.blocks)} features, {size / 1e6:.2f} MB, "
+          f"float32 drift {drift:.1e} -> {path}")
+    return model
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--datasets", type=Path, default=None)
+    args = parser.parse_args()
+    base = args.datasets or default_datasets_dir()
+    start = time.perf_counter()
+    texts, labels = ev.load_checkthat(ev.require(base / "subjectivity" / "train_en.tsv"))
+    train(clf.SUBJECTIVITY, texts, labels)
+    texts, labels = ev.load_claimbuster(ev.require(base / "claimbuster" / "train.json"))
+    train(clf.CHECKWORTHINESS, texts, labels)
+    print(f"done in {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
