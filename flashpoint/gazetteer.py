@@ -111,6 +111,8 @@ class Gazetteer:
     index: dict[tuple[str, ...], list[Alias]] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
     surnames: dict[str, set[str]] = field(default_factory=dict)
+    by_tag: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(owner, tag) -> entry id, filled on first use of :meth:`tagged`."""
     demonyms: dict[str, str] = field(default_factory=dict)
     """State id -> its first listed adjective ("AZE" -> "Azerbaijani")."""
     max_len: int = 1
@@ -158,6 +160,14 @@ class Gazetteer:
         return sorted({t.person for t in self.terms if t.state == state and
                        (t.role in want or t.title in want) and _term_matches(t, on)})
 
+    def tagged(self, owner: str, tag: str) -> str | None:
+        """The entry owned by ``owner`` with ``tag`` ("military": a state's armed forces)."""
+        if not self.by_tag:
+            for entry in self.entries.values():
+                for t in entry.tags:
+                    self.by_tag.setdefault((entry.belongs_to or "", t), entry.id)
+        return self.by_tag.get((owner, tag))
+
     def state_of(self, person: str, on: date | None) -> str | None:
         """The state (or organisation) ``person`` served on ``on``, else their latest."""
         terms = self.terms_of(person)
@@ -174,18 +184,20 @@ class Gazetteer:
 
     def pick_person(self, candidates: Iterable[str], on: date | None,
                     roles: Iterable[str] = ()) -> str | None:
-        """Of several people, the one in office on ``on`` (preferring ``roles`` or titles)."""
+        """Of several people, the one in office on ``on`` (preferring ``roles`` or titles).
+
+        Two people in office on the day of a handover: the one who took office last. Nobody
+        in office: the one whose last term ended most recently before ``on``.
+        """
         cands = sorted(set(candidates))
         wanted = set(roles)
         for need_role in (True, False):
-            live = [p for p in cands if any(
-                _term_matches(t, on) and (not need_role or not wanted or t.role in wanted
-                                          or t.title in wanted)
-                for t in self.terms_of(p))]
-            if len(live) == 1:
-                return live[0]
+            starts = {p: max((t.start for t in self.terms_of(p) if _term_matches(t, on) and (
+                not need_role or not wanted or t.role in wanted or t.title in wanted)),
+                default=None) for p in cands}
+            live = [(start, p) for p, start in starts.items() if start is not None]
             if live:
-                cands = live
+                return max(live)[1]
         if len(cands) == 1:
             return cands[0]
         dated = [(max((t.end or date.max) for t in self.terms_of(p)), p) for p in cands
@@ -344,6 +356,8 @@ def _load_entries(gaz: Gazetteer, rows: list[dict[str, str]], default_via: Via) 
                 gaz.remove_alias(a[1:])
             else:
                 _alias(gaz, a, entry.id, alias_via)
+        for d in _split(r.get("demonyms", "")):
+            _alias(gaz, d, entry.id, "demonym")
         if kind == "person" and r.get("role"):
             _add_term(gaz, r, entry.id)
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flashpoint.analyzers import _classifiers as clf  # noqa: E402
-from flashpoint.evaluation import claims as ev  # noqa: E402
-from flashpoint.evaluation import default_datasets_dir  # noqa: E402
+from flashpoint.analyzers import _classifiers as clf
+from flashpoint.evaluation import claims as ev
+from flashpoint.evaluation import default_datasets_dir
 
 SEED = 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -133,3 +134,46 @@ def test_actors_degenerate_text(nlp: Language, text: str) -> None:
     for actor in run(nlp, text):
         for m in actor.mentions:
             assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize(("text", "person", "owner", "role"), [
+    ("Nigeria's foreign minister, Yusuf Tuggar, said the talks failed.", "person:yusuf-tuggar",
+     "NGA", "foreign_minister"),
+    ("Lithuanian Foreign Minister Kestutis Budrys said Vilnius would respond.",
+     "person:kestutis-budrys", "LTU", "foreign_minister"),
+])
+def test_actors_title_gives_owner_and_role(nlp: Language, text: str, person: str, owner: str,
+                                           role: str) -> None:
+    found = {a.id: a for a in run(nlp, text)}
+    assert (found[person].belongs_to, found[person].role) == (owner, role)
+    state_mention = found[owner].mentions[0]
+    assert state_mention.head is not None and "minister" in state_mention.head.lower()
+
+
+def test_actors_role_of_state_resolves_to_holder(nlp: Language) -> None:
+    found = mentions(run(nlp, "The president of Azerbaijan opened the session.",
+                         date(2020, 1, 1)))
+    assert ("president", "person:ilham-aliyev", "leader") in found
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("The UN General Assembly voted on the resolution.", "person:assembly"),
+    ("General Motors reported higher sales.", "person:motors"),
+    ("NATO May Back Georgia in Future Black Sea Clash", "person:future-black-sea-clash"),
+])
+def test_actors_no_false_people(nlp: Language, text: str, absent: str) -> None:
+    assert absent not in {a.id for a in run(nlp, text)}
+
+
+def test_actors_mentions_never_overlap(nlp: Language) -> None:
+    text = ("The Ankara-Baku partnership worries Yerevan, Armenian officials said, while "
+            "Russian President Vladimir Putin met Azerbaijani media in the Kremlin.")
+    spans = sorted((m.start, m.end) for a in run(nlp, text) for m in a.mentions)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_actors_unknown_organisation_takes_owner_from_context(nlp: Language) -> None:
+    text = "The Foreign Ministry in Moscow and the Foreign Ministry in Kyiv traded barbs."
+    found = {a.id: a for a in run(nlp, text)}
+    assert found["org:rus-foreign-ministry"].belongs_to == "RUS"
+    assert found["org:ukr-foreign-ministry"].belongs_to == "UKR"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -174,3 +175,23 @@ def test_gazetteer_user_file_bad_kind(tmp_path: Path) -> None:
     path.write_text("id,name,kind,belongs_to,aliases\nx:1,X,planet,,\n", encoding="utf-8")
     with pytest.raises(gz.GazetteerError, match="planet"):
         gz.load(path)
+
+
+def test_gazetteer_terms_are_well_formed(gaz: gz.Gazetteer) -> None:
+    for term in gaz.terms:
+        assert term.end is None or term.start <= term.end, term
+        assert term.role in gz.ROLES and term.title, term
+        assert gaz.entries[term.person].kind == "person", term
+
+
+def test_gazetteer_one_state_office_holder_at_a_time(gaz: gz.Gazetteer) -> None:
+    """No two people hold the same state office for more than a few days of handover."""
+    by_office: dict[tuple[str, str, str], list[gz.Term]] = {}
+    for t in gaz.terms:
+        if not t.state.startswith("igo:"):
+            by_office.setdefault((t.state, t.role, t.title), []).append(t)
+    for office, terms in by_office.items():
+        terms.sort(key=lambda t: t.start)
+        for a, b in itertools.pairwise(terms):
+            if a.person != b.person:
+                assert a.end is not None and (a.end - b.start).days <= 3, (office, a, b)

@@ -11,12 +11,16 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 from ..pipeline import Analyzer
-from . import actors, events, sentences
+from . import actors, claims, events, persuasion, quotes, scores, sentences
 
 BUILTIN: tuple[Analyzer, ...] = (
     sentences.ANALYZER,
     actors.ANALYZER,
+    quotes.ANALYZER,
+    scores.ANALYZER,
+    claims.ANALYZER,
     events.ANALYZER,
+    persuasion.ANALYZER,
 )
 
 ENTRY_POINT_GROUP = "flashpoint.analyzers"

@@ -30,7 +30,7 @@ FIRST_PERSON = frozenset({"i", "we"})
 OPINION_VERBS = frozenset({"think", "believe", "suspect", "guess", "suppose", "feel", "doubt"})
 PASSIVE_REPORT = frozenset({
     "say", "report", "believe", "think", "allege", "rumour", "rumor", "understand", "claim",
-    "suspect", "expect", "know", "estimate",
+    "suspect", "know", "estimate",
 })
 
 BOOST_ADVERBS = frozenset({
@@ -90,9 +90,24 @@ def hedges(tokens: Sequence[Token]) -> list[Cue]:
     found = []
     for tok in tokens:
         low = tok.lower_
-        if (low in HEDGE_ADVERBS and tok.pos_ in ("ADV", "ADJ")) or (low in HEDGE_ADJECTIVES and tok.pos_ == "ADJ") or (low in HEDGE_MODALS and tok.tag_ == "MD" and not _negated_ability(tok)) or (tok.lemma_.lower() in HEDGE_VERBS and tok.pos_ == "VERB" and _hedge_verb(tok)) or (tok.lemma_.lower() in OPINION_VERBS and _has_subject(tok, FIRST_PERSON)) or _passive_report(tok):
+        if _is_hedge(tok, low):
             found.append(_single(tok))
     return found
+
+
+def _is_hedge(tok: Token, low: str) -> bool:
+    if low in HEDGE_ADVERBS and tok.pos_ in ("ADV", "ADJ"):
+        return True
+    if low in HEDGE_ADJECTIVES and tok.pos_ == "ADJ":
+        return True
+    if low in HEDGE_MODALS and tok.tag_ == "MD":
+        return not _negated_ability(tok)
+    lemma = tok.lemma_.lower()
+    if lemma in HEDGE_VERBS and tok.pos_ == "VERB":
+        return _hedge_verb(tok)
+    if lemma in OPINION_VERBS and _has_subject(tok, FIRST_PERSON):
+        return True
+    return _passive_report(tok)
 
 
 def _negated_ability(tok: Token) -> bool:
@@ -155,11 +170,18 @@ def conditionals(tokens: Sequence[Token]) -> list[Cue]:
     found = _phrases(tokens, CONDITIONAL_PHRASES)
     for i, tok in enumerate(tokens):
         low = tok.lower_
-        if (low in CONDITIONAL_MARKERS and tok.dep_ in ("mark", "advmod", "ROOT", "prep") and (
-            low != "whether" or any(t.lower_ == "or" for t in tokens[i + 1 : i + 4])
-        )) or (low in ("would", "'d") and tok.tag_ == "MD") or (i == 0 and low in ("should", "had", "were") and _inverted(tokens)):
+        if _is_conditional(tokens, i, low):
             found.append(_single(tok))
     return found
+
+
+def _is_conditional(tokens: Sequence[Token], i: int, low: str) -> bool:
+    tok = tokens[i]
+    if low in CONDITIONAL_MARKERS and tok.dep_ in ("mark", "advmod", "ROOT", "prep"):
+        return low != "whether" or any(t.lower_ == "or" for t in tokens[i + 1 : i + 4])
+    if low in ("would", "'d") and tok.tag_ == "MD":
+        return True
+    return i == 0 and low in ("should", "had", "were") and _inverted(tokens)
 
 
 def _inverted(tokens: Sequence[Token]) -> bool:
@@ -175,11 +197,26 @@ def predictions(tokens: Sequence[Token]) -> list[Cue]:
         low = tok.lower_
         if low in FUTURE_MODALS and tok.tag_ == "MD":
             found.append(_single(tok))
-        elif (low == "going" and _to_verb(tokens, i) and _after_be(tokens, i)) or (low in FUTURE_FRAMES and _to_verb(tokens, i) and _after_be(tokens, i)):
+        elif low in FUTURE_FRAMES | {"going"} and _to_verb(tokens, i) and _after_be(tokens, i):
             found.append(_bounds(tokens[i : i + 2]))
-        elif low == "gonna":
+        elif low == "gonna" or (tok.lemma_.lower() in EXPECT_VERBS and _expects(tok)):
             found.append(_single(tok))
     return found
+
+
+EXPECT_VERBS = frozenset({"expect", "anticipate", "predict", "forecast"})
+
+
+def _expects(tok: Token) -> bool:
+    """"Diplomats expect the resolution to pass": expectation of a future event."""
+    if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
+        return False  # "is expected to" is a future frame handled above
+    for child in tok.children:
+        if child.dep_ in ("ccomp", "xcomp") and child.tag_ == "VB" and any(
+            c.lower_ == "to" for c in child.children
+        ):
+            return True
+    return False
 
 
 def _to_verb(tokens: Sequence[Token], i: int) -> bool:
@@ -197,13 +234,8 @@ def question(tokens: Sequence[Token]) -> list[Cue]:
     words = [t for t in tokens if not t.is_punct and not t.is_space]
     if not words:
         return []
-    last = tokens[-1]
     trailing = [t for t in tokens[-3:] if t.text == "?"]
-    if trailing:
-        return [_single(trailing[-1])]
-    if last.text == "?":
-        return [_single(last)]
-    return []
+    return [_single(trailing[-1])] if trailing else []
 
 
 def negations(tokens: Sequence[Token], heads: Sequence[Token]) -> list[Cue]:
@@ -217,12 +249,19 @@ def negations(tokens: Sequence[Token], heads: Sequence[Token]) -> list[Cue]:
         nxt = tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else ""
         if nxt in _NOT_NEGATION_AFTER:
             continue
-        if (tok.dep_ == "neg" and tok.head.i in head_ids) or (tok.head.i in head_ids and tok.dep_ in ("nsubj", "dobj", "nsubjpass", "attr",
-                                                     "advmod", "npadvmod", "dep")) or (tok.dep_ == "det" and tok.head.head.i in head_ids and tok.head.dep_ in (
-            "nsubj", "dobj", "nsubjpass", "attr"
-        )):
+        if _negates(tok, head_ids):
             found.append(_single(tok))
     return found
+
+
+_ARGUMENTS = frozenset({"nsubj", "dobj", "nsubjpass", "attr"})
+
+
+def _negates(tok: Token, head_ids: set[int]) -> bool:
+    """"not"/"never" on a head, "nobody"/"nothing" as its argument, "no" on its argument."""
+    if tok.head.i in head_ids:
+        return tok.dep_ in _ARGUMENTS | {"neg", "advmod", "npadvmod", "dep"}
+    return tok.dep_ == "det" and tok.head.head.i in head_ids and tok.head.dep_ in _ARGUMENTS
 
 
 DETECTORS: dict[str, Callable[[Sequence[Token]], list[Cue]]] = {

@@ -28,7 +28,21 @@ REPORTING_VERBS = frozenset({
     "consider", "doubt", "hope", "reckon", "signal", "vow", "pledge", "promise", "threaten",
     "urge", "demand", "describe", "complain", "boast", "brief", "inform", "quote", "cite",
     "mention", "point", "underline", "underscore", "affirm", "counter", "retort", "respond",
-    "reply", "comment", "see", "feel", "know", "understand", "told",
+    "reply", "comment", "see", "feel", "told", "ask", "wonder", "question", "dismiss",
+    "blame", "brand", "characterise", "characterize", "label", "condemn",
+})
+NP_REPORTS = frozenset({
+    "accuse", "describe", "blame", "brand", "dismiss", "characterise", "characterize",
+    "label", "deny", "claim", "condemn",
+})
+"""Reporting verbs whose content can be a noun phrase: "accused X of", "described X as"."""
+HUMAN_NOUNS = frozenset({
+    "farmer", "teacher", "doctor", "nurse", "soldier", "engineer", "worker", "student",
+    "villager", "refugee", "mother", "father", "woman", "man", "survivor", "pilot", "driver",
+    "fisherman", "shopkeeper", "trader", "businessman", "businesswoman", "priest", "imam",
+    "monk", "veteran", "lawyer", "fighter", "militant", "rebel", "guard", "policeman",
+    "volunteer", "medic", "surgeon", "miner", "voter", "citizen",
+    "protester", "prisoner", "hostage", "mayor", "person", "defector", "historian",
 })
 VAGUE_HEADS = frozenset({
     "media", "press", "outlet", "report", "expert", "analyst", "observer", "official",
@@ -56,7 +70,7 @@ ROLE_NOUNS = frozenset({
     "witness", "resident", "source", "aide", "strategist", "author", "scholar", "founder",
     "ceo", "executive", "admiral", "marshal", "attache", "consul", "counsellor", "counselor",
     "speaker", "mp", "lieutenant", "captain", "major", "sergeant", "observer", "commentator",
-})
+}) | HUMAN_NOUNS
 ORG_HEADS = frozenset({
     "ministry", "government", "kremlin", "army", "military", "office", "department",
     "council", "committee", "parliament", "party", "embassy", "administration", "pentagon",
@@ -71,7 +85,7 @@ ORG_HEADS = frozenset({
 OUTLET_NOUNS = frozenset({
     "newspaper", "daily", "broadcaster", "channel", "tabloid", "magazine", "website",
     "paper", "weekly", "outlet", "network", "station", "portal", "news", "wire", "television",
-    "radio", "gazette", "journal", "publication", "blog", "agency",
+    "radio", "gazette", "journal", "publication", "blog",
 })
 OUTLET_WORDS = frozenset({
     "news", "times", "post", "journal", "gazette", "herald", "telegraph", "tribune", "press",
@@ -161,6 +175,8 @@ def source_of(ctx: SourceContext, head: Token,
     ents = [e for e in ctx.doc.ents if start <= e.start_char and e.end_char <= end]
     person = next((e.text for e in ents if e.label_ == "PERSON"), None)
     org = next((e.text for e in ents if e.label_ in ("ORG", "GPE", "NORP", "FAC")), None)
+    if any(c.dep_ == "acl" and c.lower_ == "named" for c in head.children):
+        return ClaimSource(kind="person", name=person or text, actor=actor_id)
     if words & ANONYMOUS_WORDS and not person:
         return ClaimSource(kind="anonymous", name=text, actor=actor_id)
     if _is_outlet(head, text, org, actor):
@@ -171,7 +187,8 @@ def source_of(ctx: SourceContext, head: Token,
         indefinite = any(c.lower_ in ("a", "an", "one", "another") for c in head.children)
         return ClaimSource(kind="anonymous" if indefinite else "person", name=text,
                            actor=actor_id)
-    if (head.tag_ in ("NNS", "NNPS") and not head.ent_type_) or (lemma in VAGUE_HEADS and (
+    plural = head.tag_ in ("NNS", "NNPS")
+    if (plural and head.ent_type_ in ("", "NORP")) or (lemma in VAGUE_HEADS and (
         head.tag_ in ("NNS", "NNPS") or lemma in ("media", "press", "people")
     )):
         return ClaimSource(kind="vague", name=text, actor=actor_id)
@@ -200,7 +217,25 @@ def _is_outlet(head: Token, text: str, org: str | None, actor: Actor | None) -> 
     lemma = head.lemma_.lower()
     if lemma in OUTLET_NOUNS and head.tag_ in ("NN", "NNP") and (org or head.pos_ == "PROPN"):
         return True
+    if lemma == "agency" and any(t.lower_ in ("news", "press") for t in head.subtree):
+        return True
     if head.pos_ == "PROPN" or head.ent_type_ == "ORG":
         tokens = {w.strip(".,'’").lower() for w in text.replace("-", " ").split()}
         return bool(tokens & OUTLET_WORDS) and head.tag_ not in ("NNS", "NNPS")
     return False
+
+
+AGENT_NOUNS = ROLE_NOUNS | VAGUE_HEADS | ORG_HEADS | OUTLET_NOUNS
+_AGENT_PRONOUNS = frozenset({"he", "she", "they", "it", "who", "someone", "somebody", "one",
+                             "many", "some", "others", "few", "both", "all", "this"})
+
+
+def is_agent(subj: Token) -> bool:
+    """Can ``subj`` say or believe something? (names, pronouns, people, institutions)."""
+    if subj.pos_ == "PRON":
+        return subj.lower_ in _AGENT_PRONOUNS
+    if subj.pos_ == "PROPN" or subj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+        return True
+    if subj.lemma_.lower() in AGENT_NOUNS or subj.lower_ in AGENT_NOUNS:
+        return True
+    return any(c.dep_ == "acl" and c.lower_ == "named" for c in subj.children)

@@ -1,6 +1,8 @@
 """Where actors are mentioned, for the events analyzer: character ranges to actor ids.
 
-When the ``actors`` analyzer ran, its mentions are used as they are. When it
+When the ``actors`` analyzer ran, its mentions are used as they are; capitals and
+country names it read as places (``visited Kyiv``, ``Kyiv was hit``) still
+name the target of an event, through the gazetteer lookup below. When it
 did not (an events-only pipeline, or an actors failure), a small fallback
 recognises states and intergovernmental organisations by name, alias,
 capital and demonym from the shared gazetteer in
@@ -11,6 +13,7 @@ sources and targets. Ambiguous gazetteer entries (marked ``?``) are skipped.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 from collections.abc import Iterable, Iterator
@@ -34,13 +37,20 @@ class Mention:
 class ActorIndex:
     """Actor mentions sorted by position, with range queries."""
 
-    def __init__(self, mentions: Iterable[Mention], belongs_to: dict[str, str] | None = None):
+    def __init__(self, mentions: Iterable[Mention], belongs_to: dict[str, str] | None = None,
+                 places: ActorIndex | None = None):
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.places = places
+        """Gazetteer names the actors analyzer read as places (``visited Kyiv``): targets only."""
         self.belongs_to = dict(belongs_to or {})
+        self._starts = [m.start for m in self.mentions]
+        self._longest = max((m.end - m.start for m in self.mentions), default=0)
 
     def within(self, start: int, end: int) -> list[Mention]:
         """Mentions that overlap ``[start, end)``, in text order."""
-        return [m for m in self.mentions if m.start < end and start < m.end]
+        lo = bisect.bisect_left(self._starts, start - self._longest)
+        hi = bisect.bisect_left(self._starts, end)
+        return [m for m in self.mentions[lo:hi] if m.start < end and start < m.end]
 
     def actors_within(self, ranges: Iterable[tuple[int, int]]) -> list[str]:
         """Distinct actor ids mentioned in any of ``ranges``, in text order."""
@@ -63,7 +73,7 @@ def from_article(article: Article, doc: Doc) -> ActorIndex:
     if ran or article.actors:
         mentions = [Mention(m.start, m.end, a.id) for a in article.actors for m in a.mentions]
         owners = {a.id: a.belongs_to for a in article.actors if a.belongs_to}
-        return ActorIndex(mentions, owners)
+        return ActorIndex(mentions, owners, places=ActorIndex(fallback_mentions(doc)))
     return ActorIndex(fallback_mentions(doc))
 
 

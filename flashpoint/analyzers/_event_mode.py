@@ -14,6 +14,7 @@ hypothetical > alleged > future > actual):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from spacy.tokens import Span as SpacySpan
@@ -30,6 +31,13 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
 NEGATORS = frozenset({"not", "n't", "never", "no", "nor", "neither"})
 DOUBLE_NEGATION = frozenset({"rule", "exclude", "preclude", "deny"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "agent", "expl"})
+SPEECH_ACTS = frozenset({
+    "warn", "threaten", "say", "vow", "pledge", "promise", "demand", "insist", "tell",
+    "announce", "declare", "state", "urge", "caution",
+})
+"""Verbs whose conditional clause belongs to what is said, not to the saying."""
+NEGATIVE_SUBJECTS = frozenset({"nobody", "none", "nothing", "neither", "no-one"})
 
 EMBED_NEGATED = frozenset({
     "deny", "refuse", "fail", "avoid", "prevent", "halt", "stop", "end", "cancel", "suspend",
@@ -66,8 +74,10 @@ HYPO_NOUNS = frozenset({
     "spectre", "specter", "brink", "verge", "path", "road", "threshold", "eve", "likelihood",
     "chance", "plan", "plans", "call", "calls", "demand", "warning", "hypothesis", "prospects",
     "talk", "rumor", "rumour", "allegation", "allegations", "claim", "claims", "accusation",
+    "ability", "capacity", "capability", "capabilities", "readiness", "willingness",
+    "intention", "intent", "desire", "option", "options", "attempt", "bid", "right", "power",
 })
-NOUN_MODE = {
+NOUN_MODE: dict[str, EventMode] = {
     "allegation": "alleged", "allegations": "alleged", "claim": "alleged", "claims": "alleged",
     "accusation": "alleged", "rumor": "alleged", "rumour": "alleged",
 }
@@ -91,8 +101,20 @@ def _chain(token: Token, sent: SpacySpan, limit: int = 12) -> list[Token]:
     return chain
 
 
+def _negated(x: Token) -> bool:
+    return any(
+        c.dep_ == "neg"
+        or (c.dep_ == "det" and c.lower_ == "no")
+        or (c.dep_ == "advmod" and c.lower_ == "never")
+        or (c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in NEGATIVE_SUBJECTS)
+        for c in x.children
+    )
+
+
 def _embedding_mode(x: Token) -> EventMode | None:
     lemma = x.lemma_.lower()
+    if lemma in DOUBLE_NEGATION and _negated(x):
+        return "hypothetical"  # "does not rule out war", "nobody denies they could strike"
     if lemma in EMBED_NEGATED:
         if lemma == "call" and not any(c.lower_ == "off" for c in x.children):
             return "hypothetical"  # "called for talks"
@@ -106,20 +128,25 @@ def _embedding_mode(x: Token) -> EventMode | None:
     if lemma in EMBED_FUTURE:
         return "future"
     if x.pos_ in ("NOUN", "PROPN") and (lemma in HYPO_NOUNS or x.lower_ in HYPO_NOUNS):
-        return NOUN_MODE.get(x.lower_, "hypothetical")  # type: ignore[return-value]
+        return NOUN_MODE.get(x.lower_, "hypothetical")
     return None
+
+
+def _conditional_clause(x: Token) -> bool:
+    return any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITIONAL_MARKS
+                                  for m in c.children)
+        for c in x.children
+    )
 
 
 def _own_mode(x: Token) -> list[EventMode]:
     """Cues attached to ``x`` itself: negation, auxiliaries, conditionals, hedges."""
     modes: list[EventMode] = []
-    negated = False
+    negated = _negated(x)
     for c in x.children:
         low = c.lower_
-        if c.dep_ == "neg" or (c.dep_ == "det" and low == "no") or (c.dep_ == "advmod"
-                                                                      and low == "never"):
-            negated = True
-        elif c.dep_ in ("aux", "auxpass") and low in MODALS:
+        if c.dep_ in ("aux", "auxpass") and low in MODALS:
             modes.append("hypothetical")
         elif c.dep_ in ("aux", "auxpass") and low in FUTURE_AUX:
             modes.append("future")
@@ -134,7 +161,18 @@ def _own_mode(x: Token) -> list[EventMode]:
         modes.append("hypothetical" if lemma in DOUBLE_NEGATION else "negated")
     if x.lower_ == "going" and any(c.dep_ == "xcomp" for c in x.children):
         modes.append("future")
+    if _imperative(x):
+        modes.append("hypothetical")  # "Confront them now, or fight them later."
     return modes
+
+
+def _imperative(x: Token) -> bool:
+    return (
+        x.tag_ == "VB"
+        and x.dep_ in ("ROOT", "conj")
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl") for c in x.children)
+        and (x.dep_ == "ROOT" or _imperative(x.head))
+    )
 
 
 def local_mode(trigger: Token, sent: SpacySpan, governor: Token | None = None) -> EventMode:
@@ -143,14 +181,18 @@ def local_mode(trigger: Token, sent: SpacySpan, governor: Token | None = None) -
     chain = _chain(trigger, sent)
     skip = {trigger.i} | ({governor.i} if governor is not None else set())
     crossed = False  # above an adverbial or relative clause, negation no longer applies
+    below = ""  # how the previous token of the chain hangs on this one
     for x in chain:
         found = _own_mode(x)
-        if x.i not in skip:
+        if x.i not in skip and below not in SUBJECT_DEPS:  # "the arrest sparked outrage"
             emb = _embedding_mode(x)
             if emb is not None:
                 found.append(emb)
+        if x.lemma_.lower() not in SPEECH_ACTS and _conditional_clause(x):
+            found.append("hypothetical")  # "X will attack if the drills continue"
         modes.extend(m for m in found if not (crossed and m == "negated"))
         crossed = crossed or x.dep_ in ("advcl", "relcl")
+        below = x.dep_
     if trigger.pos_ in ("NOUN", "PROPN"):
         modes.extend("hypothetical" for t in trigger.subtree
                      if t.lower_ in HYPO_ADJECTIVES and t.i != trigger.i)
@@ -182,6 +224,41 @@ def claim_mode(claim: Claim) -> EventMode:
     if "prediction" in status:
         return "future"
     return "actual"
+
+
+SCOPED_STATUSES = frozenset({"hypothetical", "prediction", "negated"})
+
+
+def scoped_claim_mode(claim: Claim, trigger: Token, sent: SpacySpan) -> EventMode:
+    """:func:`claim_mode`, with clause-bound statuses checked against the trigger's clause.
+
+    A claim's ``hypothetical``, ``prediction`` and ``negated`` statuses come
+    from cue words (``if``, ``will``, ``not``); they apply to the event only
+    when one of the claim's cues sits on the trigger's own chain of heads
+    (``Russia warned Finland of countermeasures if ...``: the warning is
+    actual, only the countermeasures are conditional). Attribution, hedging
+    and questions apply to the whole claim.
+    """
+    status = claim.status
+    if claim.cues and set(status) & SCOPED_STATUSES and not _cue_in_scope(claim, trigger, sent):
+        status = tuple(s for s in status if s not in SCOPED_STATUSES)
+    return claim_mode(dataclasses.replace(claim, status=status))
+
+
+def _cue_in_scope(claim: Claim, trigger: Token, sent: SpacySpan) -> bool:
+    chain = {t.i for t in _chain(trigger, sent)}
+    doc = trigger.doc
+    for cue in claim.cues:
+        span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+        if span is None:
+            continue
+        if any(t.i == trigger.i for t in span):
+            continue  # the trigger itself cited as an attribution cue ("threatens")
+        if any(t.head.lemma_.lower() in DOUBLE_NEGATION for t in span):
+            continue  # "does not rule out": a possibility, not a negation
+        if any(t.i in chain or t.head.i in chain for t in span):
+            return True
+    return False
 
 
 def combine(*modes: EventMode) -> EventMode:

@@ -33,6 +33,13 @@ SOURCE_OF_CATEGORIES = frozenset({
 SKIP_IN_ARGUMENTS = frozenset({"relcl", "advcl", "ccomp", "parataxis", "punct", "appos"})
 LOCATION_PREPS = frozenset({"in", "at", "near", "across", "outside", "inside", "around", "during",
                             "throughout", "within", "along", "after", "before", "since"})
+ARGUMENT_VERBS = frozenset({
+    "consider", "threaten", "propose", "mull", "weigh", "prepare", "plan", "seek",
+    "contemplate", "envisage", "postpone", "delay", "halt", "suspend", "end", "stop",
+})
+"""Verbs whose subject is the agent of the nominalisation they govern but which keep their own
+modality (``considers an embargo``); light verbs are transparent. Not ``rule out``, ``fear``,
+``discuss``: who does not rule out a war is not waging it."""
 OBJECT_CONTROL = frozenset({"urge", "ask", "call", "force", "allow", "persuade", "tell", "order",
                             "push", "pressure", "press", "encourage", "invite", "compel", "help"})
 BENEFICIARY_VERBS = frozenset({"come", "rush", "go", "leap", "spring", "run"})
@@ -44,6 +51,18 @@ CROWDS = frozenset({"protester", "protesters", "demonstrator", "demonstrators", 
                     "mob", "rioter", "rioters", "activist", "activists", "student", "students",
                     "farmer", "farmers", "worker", "workers", "marcher", "marchers"})
 """Subjects that make a blockade, a storming or a clash a PROTEST (PLOVER: violent protest)."""
+REDUCED_PASSIVE_VERBS = frozenset({
+    "sentence", "arrest", "detain", "jail", "imprison", "deport", "expel", "kill", "wound",
+    "injure", "kidnap", "abduct", "execute", "charge", "indict", "convict", "release", "free",
+    "capture", "seize", "shoot", "attack", "extradite", "pardon",
+})
+NATURAL_CAUSES = frozenset({
+    "outbreak", "plague", "disease", "virus", "epidemic", "pandemic", "earthquake", "quake",
+    "hurricane", "storm", "typhoon", "cyclone", "flood", "floods", "flooding", "wildfire",
+    "wildfires", "drought", "tsunami", "landslide", "mudslide", "accident", "crash", "avalanche",
+    "heatwave", "famine", "cholera", "malaria", "covid", "influenza", "lightning", "eruption",
+})
+"""Subjects that make "killed", "hit" or "destroyed" a disaster, not an assault."""
 FROM_TARGET_CATEGORIES = frozenset({"COERCE", "ASSAULT"})
 POINTED = frozenset({"at", "on", "against", "toward", "towards"})
 ACCUSING = frozenset({"accuse", "charge", "suspect", "blame", "convict", "sentence", "arrest",
@@ -70,9 +89,11 @@ class Trigger:
     gov_sources: list[Token] = field(default_factory=list)
     gov_targets: list[Token] = field(default_factory=list)
     combo: Token | None = None
-    """The particle or object that completes a combination (``sanctions`` of ``impose sanctions``)."""
+    """The particle or object that completes a verb combination (``impose sanctions``)."""
     extent: tuple[int, int] | None = None
     """Token range the evidence should cover when wider than the trigger word."""
+    folded: Token | None = None
+    """The verb this nominalisation was folded with (one act): transparent for the mode."""
     location_targets: list[Token] = field(default_factory=list)
     """``in X`` places of a violent or coercive act: targets when nothing else is."""
 
@@ -132,6 +153,8 @@ def verb_entry(tok: Token, lex: Lexicon) -> Entry | None:
         return None
     if objects and lemma in lex.intransitive:
         return None
+    if any(_low(c) in lex.stop_complements for c in _children(tok, "xcomp")):
+        return None
     if lemma in NEEDS_COMPLEMENT and not _has_complement(tok):
         return None
     if objects and lemma in lex.verb_with_object:
@@ -139,10 +162,14 @@ def verb_entry(tok: Token, lex: Lexicon) -> Entry | None:
     return entry
 
 
-def _refine(trig: Trigger, lex: Lexicon) -> Entry:
+def _refine(trig: Trigger, lex: Lexicon) -> Entry | None:
     """Category corrections that need the arguments: crowds protest, missiles fired at X strike."""
     cat = trig.entry.category
     verb = trig.token
+    if cat in ("ASSAULT", "COERCE") and any(
+        _low(s) in NATURAL_CAUSES or s.lower_ in NATURAL_CAUSES for s in trig.sources
+    ):
+        return None
     if cat in ("ASSAULT", "COERCE") and any(
         s.lower_ in CROWDS or _low(s) in CROWDS for s in trig.sources
     ):
@@ -197,8 +224,10 @@ def find_triggers(sent: SpacySpan, lex: Lexicon) -> list[Trigger]:
             _verb_arguments(trig, tok, tok, lex)
             if not trig.sources and not subjects(tok):
                 trig.sources.extend(_orphan_subject(tok, sent))
-            trig.entry = _refine(trig, lex)
-            found.append(trig)
+            refined = _refine(trig, lex)
+            if refined is not None:
+                trig.entry = refined
+                found.append(trig)
             continue
         entry = noun_entry(tok, lex)
         if entry is not None:
@@ -258,7 +287,7 @@ def _orphan_subject(verb: Token, sent: SpacySpan) -> list[Token]:
 
 def _verb_arguments(trig: Trigger, verb: Token, gov: Token, lex: Lexicon) -> None:
     """Fill sources/targets from the clause of ``verb`` (the trigger or its governor)."""
-    swap = _low(verb) in lex.swap_roles
+    swap = _low(verb) in lex.swap_roles or _reduced_passive(verb)
     for subj in subjects(verb):
         (trig.targets if swap else trig.sources).append(subj)
     for child in verb.children:
@@ -279,6 +308,16 @@ def _verb_arguments(trig: Trigger, verb: Token, gov: Token, lex: Lexicon) -> Non
     if verb.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.tag_ in ("WDT", "WP")
                                     for c in verb.children):
         trig.targets.append(verb.head)
+
+
+def _reduced_passive(verb: Token) -> bool:
+    """Headline passives without an auxiliary: ``Smuggler sentenced to ten years``."""
+    return (
+        verb.tag_ == "VBN"
+        and any(c.dep_ == "nsubj" for c in verb.children)
+        and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in verb.children)
+        and _low(verb) in REDUCED_PASSIVE_VERBS
+    )
 
 
 def _objects(trig: Trigger, verb: Token, swap: bool) -> None:
@@ -351,7 +390,9 @@ def _modifier_arguments(trig: Trigger, modifiers: list[Token]) -> None:
 def governor(noun: Token, lex: Lexicon) -> Token | None:
     """The light verb whose object (or ``to``-object) ``noun`` is: ``launched an attack``."""
     head = noun.head
-    if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and _low(head) in lex.light_verbs:
+    if noun.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB" and (
+        _low(head) in lex.light_verbs or _low(head) in ARGUMENT_VERBS
+    ):
         return head
     if noun.dep_ == "pobj" and head.dep_ in ("prep", "prt") and head.head.pos_ == "VERB":
         verb = head.head

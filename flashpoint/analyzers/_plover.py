@@ -68,6 +68,10 @@ class Lexicon:
     """Verbs whose coordinated subjects act on each other (``X and Y met``)."""
     swap_roles: frozenset[str] = frozenset()
     """Verbs whose subject is the recipient (``X hosted Y``: Y visits X)."""
+    needs_target: frozenset[str] = frozenset()
+    """Verbs that make an event only with a recipient (``warned Finland``, not ``warned of``)."""
+    stop_complements: frozenset[str] = frozenset()
+    """Infinitive complements that make a verb no event (``declined to comment``)."""
 
     def entry(self, category: str, intensity: float | None = None) -> Entry:
         base = self.categories[category].intensity
@@ -129,6 +133,8 @@ def parse(data: dict[str, Any]) -> Lexicon:
         labour_words=frozenset(data.get("labour_words", ())),
         reciprocal=frozenset(data.get("reciprocal_verbs", ())),
         swap_roles=frozenset(data.get("swap_roles_verbs", ())),
+        stop_complements=frozenset(data.get("stop_complements", ())),
+        needs_target=frozenset(data.get("needs_target_verbs", ())),
     )
 
 

@@ -102,13 +102,16 @@ def _trim(doc: Doc, toks: Iterable[int]) -> tuple[int, ...]:
 _CUT = frozenset({",", "—", "--", "–", ";", "("})
 
 
-def _cut_at_punct(doc: Doc, toks: tuple[int, ...], quotes: Quotations) -> tuple[int, ...] | None:
-    """``toks`` up to its first comma, dash or semicolon outside quotation marks (if it has one)."""
-    for k, i in enumerate(toks):
-        if k >= 3 and doc[i].text in _CUT and quotes.containing(doc[i].idx) is None:
-            cut = _trim(doc, toks[:k])
-            return cut if len(cut) >= 3 else None
-    return None
+def _cut_at_punct(
+    doc: Doc, toks: tuple[int, ...], quotes: Quotations, last: bool = False
+) -> tuple[int, ...] | None:
+    """``toks`` up to its first (or ``last``) comma, dash or semicolon outside quotation marks."""
+    cuts = [k for k, i in enumerate(toks)
+            if k >= 3 and doc[i].text in _CUT and quotes.containing(doc[i].idx) is None]
+    if not cuts:
+        return None
+    cut = _trim(doc, toks[:cuts[-1] if last else cuts[0]])
+    return cut if len(cut) >= 3 else None
 
 
 def _is_quote(tok: Token) -> bool:
@@ -150,9 +153,10 @@ def content_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candida
         rest = [i for i in _span_tokens(cue.head, s0, s1) if i not in own]
         add(f"parent:{cue.dep_}", rest)
     for cand in list(found.values()):
-        cut = _cut_at_punct(doc, cand.tokens, quotes)
-        if cut and cut not in found:
-            found[cut] = Candidate(f"{cand.kind}+cut", cut)
+        for suffix, last in (("+cut", False), ("+cutlast", True)):
+            cut = _cut_at_punct(doc, cand.tokens, quotes, last)
+            if cut and cut not in found:
+                found[cut] = Candidate(f"{cand.kind}{suffix}", cut)
     quoted = quote_candidates(doc, cue, quotes)
     if quoted:  # a clause inside an adjacent quotation is not a content of its own
         inside = {i for c in quoted for i in c.tokens}
@@ -234,9 +238,9 @@ def continued(
 
 
 def _closing_gap(gap: str) -> bool:
-    """Whether ``gap`` only finishes the cue's sentence: a few words, then a full stop."""
+    """Whether ``gap`` only finishes the cue's sentence: some words, then a full stop."""
     words = gap.split()
-    return len(words) <= 8 and gap.rstrip().endswith((".", ":", ",")) and not any(
+    return len(words) <= 40 and gap.rstrip().endswith((".", ":", ",")) and not any(
         ch in gap for ch in "\"“”!?;"
     )
 
@@ -320,6 +324,12 @@ def content_features(doc: Doc, cue: Token, cand: Candidate) -> list[str]:
     after = doc[last.i + 1] if last.i + 1 < len(doc) else None
     nxt = "<end>" if after is None else (after.lower_ if after.is_punct or after.is_stop
                                          else after.pos_)
+    after2 = doc[last.i + 2] if last.i + 2 < len(doc) else None
+    nxt2 = "<end>" if after2 is None else (after2.lower_ if after2.is_stop or after2.is_punct
+                                           else after2.tag_)
+    base = kind.split("+")[0]
+    feats += [f"after2={nxt}|{nxt2}", f"base_after2={base}|{nxt}|{nxt2}",
+              f"base={base}", f"base_cut={base}|{kind[len(base):]}|{nxt2}"]
     feats += [f"after={nxt}", f"kind_after={kind}|{nxt}", f"last_pos={last.pos_}",
               f"before={doc[first.i - 1].lower_ if first.i else '<start>'}",
               f"ends_sent={after is None or after.is_sent_start or after.text in '.!?'}"]

@@ -64,6 +64,8 @@ class Found:
     """Token index -> state id, for demonyms/state names still waiting for pass 3."""
     headlines: set[int] = field(default_factory=set)
     """Tokens on title-case lines, where spaCy's NER guesses are not trusted."""
+    places: dict[int, str] = field(default_factory=dict)
+    """Token index -> state id, for capitals and seats read as places (no mention)."""
 
     def actor(self, aid: str, name: str, kind: ActorKind, belongs_to: str | None = None,
               role: str | None = None) -> str:
@@ -203,6 +205,7 @@ def _dispatch(doc: Doc, found: Found, alias: gz.Alias, i: int, j: int,
             found.mention(doc, i, j, found.known(alias.entry), alias.via)
         else:
             found.taken |= set(range(i, j))  # a place: not an actor, not to be re-read
+            found.places.update(dict.fromkeys(range(i, j), alias.entry))
         return
     if kind == "state" and _modifies_noun(doc[j - 1]):
         modifiers.append(Modifier(i, j, alias.entry, alias.via))
@@ -229,23 +232,42 @@ def modifier_pass(doc: Doc, found: Found, modifiers: list[Modifier]) -> None:
             found.mention(doc, m.start, m.end, state_actor, m.via)
             continue
         head, head_i = phrase
+        if found.actors[state_actor].kind != "state":  # "Western governments": no sub-groups
+            found.mention(doc, m.start, m.end, state_actor, m.via, _head_text(doc, m.end, head_i))
+            continue
         named = _names_follow(doc, found, head_i)
-        if head in ROLE_NOUNS and not named and not _head_taken(found, m.end, head_i):
+        shared = _shares_head(doc, found, m.end, head_i)  # "Russian and Ukrainian negotiators"
+        free = shared or not _head_taken(found, m.end, head_i)
+        if head in ROLE_NOUNS and _predicative(doc[head_i]):
+            named = True  # a description of someone, not a reference: the state, head kept
+        if head in ROLE_NOUNS and not named and not shared and free:
             holders = gaz.holders(m.state, ROLE_NOUNS[head], found.day)
             pid = gaz.pick_person(holders, found.day, ROLE_NOUNS[head]) if holders else None
             if pid is not None:
                 found.mention(doc, m.start, head_i + 1, found.known(pid), "leader")
                 continue
         group = HEAD_GROUPS.get(head) or HEAD_GROUPS.get(doc[head_i].lower_)
-        span_end = head_i + 1
-        if group is not None and not named and not _head_taken(found, m.end, head_i):
+        span_end = m.end if shared else head_i + 1
+        if group is not None and not named and free:
             suffix, kind = group
             base = gaz.demonyms.get(m.state) or doc[m.start:m.end].text
-            aid = found.actor(f"{m.state}/{suffix}", f"{base} {suffix}",
-                              cast(ActorKind, kind), m.state)
+            aid = gaz.tagged(m.state, suffix) or found.actor(
+                f"{m.state}/{suffix}", f"{base} {suffix}", cast(ActorKind, kind), m.state)
+            found.known(aid)
             if found.mention(doc, m.start, span_end, aid, m.via, doc[head_i].text):
                 continue
         found.mention(doc, m.start, m.end, state_actor, m.via, _head_text(doc, m.end, head_i))
+
+
+def _predicative(head: Token) -> bool:
+    """A role noun that describes rather than refers ("was sworn in as Pakistan's premier")."""
+    return head.dep_ in ("attr", "oprd") or (head.dep_ == "pobj" and head.head.lower_ == "as")
+
+
+def _shares_head(doc: Doc, found: Found, end: int, head_i: int) -> bool:
+    """Whether another modifier or a conjunction stands between a demonym and its head."""
+    return any(t.dep_ == "cc" or t.text == "," or t.i in found.owners or t.i in found.by_token
+               for t in doc[end:head_i])
 
 
 def _head_text(doc: Doc, end: int, head_i: int) -> str:
@@ -253,12 +275,19 @@ def _head_text(doc: Doc, end: int, head_i: int) -> str:
 
 
 def _names_follow(doc: Doc, found: Found, head_i: int) -> bool:
-    """Whether the head noun is a title before a name ("Russian President Vladimir Putin")."""
+    """Whether the head noun is a title before a name ("Russian President Vladimir Putin",
+    "Nigeria's foreign minister, Yusuf Tuggar,")."""
+
+    def is_person(i: int) -> bool:
+        return i < len(doc) and (doc[i].ent_type_ == "PERSON" or (
+            i in found.by_token and found.actors[found.by_token[i]].kind == "person"))
+
     nxt = head_i + 1
-    if nxt < len(doc) and (doc[nxt].ent_type_ == "PERSON" or (nxt in found.by_token and
-                           found.actors[found.by_token[nxt]].kind == "person")):
+    if is_person(nxt) or (nxt < len(doc) and doc[nxt].text == "," and is_person(nxt + 1)):
         return True
     head = doc[head_i]
+    if any(c.dep_ == "appos" and is_person(c.i) for c in head.children):
+        return True
     return head.dep_ == "compound" and head.head.ent_type_ == "PERSON"
 
 
@@ -283,12 +312,24 @@ def other_entities_pass(doc: Doc, found: Found) -> None:
         if not text[:1].isupper() or not any(c.isalpha() for c in text):
             continue
         if ent.label_ == "ORG" and doc[start].lower_ not in ("operation", "exercise"):
-            aid = found.actor("org:" + slug(text), text, "organization",
-                              owner_before(doc, found, start))
+            owner = owner_before(doc, found, start) or _owner_after(doc, found, end)
+            prefix = f"org:{slug(owner)}-" if owner else "org:"
+            aid = found.actor(prefix + slug(text), text, "organization", owner)
             found.mention(doc, start, end, aid, "name")
         elif doc[end - 1].tag_ in ("NNPS", "NNS"):
             aid = found.actor("group:" + slug(text), text, "group")
             found.mention(doc, start, end, aid, "name")
+
+
+def _owner_after(doc: Doc, found: Found, end: int) -> str | None:
+    """ "the Foreign Ministry in Moscow", "the parliament of Georgia": the state named after."""
+    if end + 1 >= len(doc) or doc[end].lower_ not in ("in", "of"):
+        return None
+    k = end + 1
+    if k in found.places:
+        return found.places[k]
+    actor = found.actors.get(found.by_token.get(k, ""))
+    return actor.id if actor is not None and actor.kind == "state" else None
 
 
 # -- the analyzer ---------------------------------------------------------------------------

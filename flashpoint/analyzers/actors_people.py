@@ -27,15 +27,21 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slug(text: str) -> str:
+    """A lower-case ASCII id fragment: "Aqil Rustamzade" -> "aqil-rustamzade"."""
     return _SLUG.sub("-", unidecode(text).lower()).strip("-") or "x"
 
 
 NO_ENTRY = gz.Entry("", "", "organization")
-
+"""Stand-in for ids the gazetteer does not know."""
 
 
 def title_roles(doc: Doc, start: int) -> tuple[str, ...]:
-    """Roles implied by a title just before token ``start`` ("President", "Foreign Minister")."""
+    """Roles implied by a title just before token ``start`` ("President", "Foreign Minister").
+
+    An appositive comma is skipped: "the foreign minister, Jane Roe".
+    """
+    if start > 0 and doc[start - 1].text == ",":
+        start -= 1
     for n in range(TITLE_MAX, 0, -1):
         if start - n < 0:
             continue
@@ -129,8 +135,10 @@ def _person(doc: Doc, found: Found, start: int, end: int, roles: tuple[str, ...]
 
 def owner_before(doc: Doc, found: Found, start: int) -> str | None:
     """A demonym/state modifying the noun phrase that ends in the name at ``start``."""
-    for k in range(start - 1, max(-1, start - 7), -1):
+    for k in range(start - 1, max(-1, start - 8), -1):
         t = doc[k]
+        if t.text == "," and k == start - 1 and k > 0 and doc[k - 1].pos_ == "NOUN":
+            continue  # "Nigeria's foreign minister, Yusuf Tuggar"
         if (t.is_punct and t.text not in ("-",)) or t.pos_ in ("VERB", "AUX", "ADP", "SCONJ"):
             return None
         if k in found.by_token:

@@ -29,7 +29,8 @@ SPEECH_HEADS = frozenset({
     "call", "statement", "complaint", "protest", "apology", "aid", "assistance", "loan",
     "sanction", "concession", "gift", "tribute", "loyalty", "allegiance", "close", "loyal",
     "ally", "hostile", "friendly", "opposed", "subordinate", "answerable", "signals", "say",
-    "tell", "write", "sell", "give", "hand", "deliver", "supply", "transfer", "report", "turn",
+    "tell", "write", "sell", "give", "hand", "send", "ship", "provide", "deliver", "supply",
+    "transfer", "report", "turn",
     "pledge", "promise", "reach", "owe", "object", "speak", "talk", "policy",
     "attitude", "stance", "approach", "hostility", "overture", "openness", "pivot",
 })
@@ -37,8 +38,8 @@ MOTION_WORDS = frozenset({
     "flight", "trip", "travel", "visit", "fly", "service", "crossing", "return", "go", "come",
     "move", "arrive",
     "route", "road", "train", "journey", "way", "drive", "march", "advance", "bus", "ferry",
-    "sail", "head", "evacuate", "flee", "escape", "deport", "send", "dispatch",
-    "deploy", "relocate", "transport", "ship", "smuggle", "bring", "take", "walk", "commute",
+    "sail", "head", "evacuate", "flee", "escape", "deport", "dispatch",
+    "deploy", "relocate", "transport", "smuggle", "bring", "take", "walk", "commute",
     "migrate", "emigrate", "defect", "distance", "kilometre", "kilometer", "mile", "border",
     "link", "pipeline", "corridor", "rail", "railway", "highway",
     "invite", "summon", "recall", "expel", "extradite", "attack", "strike", "missile",
@@ -261,10 +262,13 @@ def head_phrase(tok: Token) -> tuple[str, int] | None:
     ``Russian foreign minister`` gives ``("foreign minister", i)``; ``Azerbaijani media``
     gives ``("media", i)``. ``None`` when the token modifies no noun.
     """
-    if tok.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod"):
+    first = tok
+    while first.dep_ == "conj" and first.head.i < first.i:  # "Russian and Ukrainian officials"
+        first = first.head
+    if first.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod"):
         return None
-    head = tok.head
-    if head.i <= tok.i or head.pos_ not in ("NOUN", "PROPN") or head.i - tok.i > 4:
+    head = first.head
+    if head.i <= tok.i or head.pos_ not in ("NOUN", "PROPN") or head.i - tok.i > 8:
         return None
     doc = tok.doc
     if "\n" in doc[tok.i : head.i + 1].text:

@@ -29,10 +29,10 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from ..model import Claim, ClaimSource, ClaimStatus, Quote, Span
+from ..model import Claim, ClaimSource, ClaimStatus, Quote, SourceKind, Span
 from ..pipeline import AnalysisInput, Analyzer
 from . import _claim_cues as cues
-from ._claim_sources import REPORTING_VERBS, SourceContext, source_of
+from ._claim_sources import NP_REPORTS, REPORTING_VERBS, SourceContext, is_agent, source_of
 from .sentences import sentence_bounds
 
 MAX_SENTENCE_TOKENS = 300
@@ -131,19 +131,44 @@ def _contents(verb: Token) -> list[Token]:
 
 
 def _is_report(tok: Token) -> bool:
-    """A reporting verb with a third-party subject and a clause (or quote) as content."""
-    if tok.lemma_.lower() not in REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
+    """A reporting verb with a third-party, agentive subject and a clause (or quote) as content.
+
+    Agentless passives ("is said to") are handled as passive reports instead.
+    """
+    lemma = tok.lemma_.lower()
+    if lemma not in REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
+        return False
+    kids = list(tok.children)
+    if any(c.dep_ == "auxpass" for c in kids) and not any(c.dep_ == "agent" for c in kids):
         return False
     subj = _subject(tok)
-    if subj is None or subj.lower_ in ("i", "we", "it", "there"):
+    if subj is None or subj.lower_ in ("i", "we", "everyone", "everybody") or not is_agent(subj):
         return False
+    if lemma in NP_REPORTS and _np_content(tok):
+        return True
     return bool(_contents(tok)) or any(c.dep_ == "punct" and c.text in "“”\"«»:"
-                                       for c in tok.children)
+                                       for c in kids)
+
+
+def _np_content(tok: Token) -> bool:
+    """"accused X of Y", "described X as Y", "claimed responsibility", "denied any role"."""
+    kids = list(tok.children)
+    if not any(c.dep_ == "dobj" for c in kids):
+        return False
+    objects = [c for c in kids if c.dep_ == "dobj"]
+    preps = {c.lower_ for c in kids if c.dep_ in ("prep", "oprd")}
+    if tok.lemma_ not in ("claim", "deny"):
+        preps |= {g.lower_ for o in objects for g in o.children if g.dep_ == "prep"}
+    claims_credit = any(c.dep_ == "dobj" and c.lemma_ in ("responsibility", "credit", "role")
+                        for c in kids)
+    if tok.lemma_ == "claim":
+        return claims_credit
+    return bool(preps & {"of", "as", "for"}) or claims_credit or tok.lemma_ == "deny"
 
 
 def _embedded_reports(tokens: Sequence[Token], main: Token) -> list[Token]:
     """Reporting verbs heading a subordinate clause (not the sentence's main report)."""
-    found = []
+    found: list[Token] = []
     for tok in tokens:
         if tok.i == main.i or tok.dep_ not in ("relcl", "advcl", "acl", "conj", "pcomp"):
             continue
@@ -202,25 +227,52 @@ def _quote_attribution(art: _Article, found: _Found, paragraph: int) -> None:
             found.source = _quote_source(art, quote, found.source)
             found.add("attributed", [(c.start, c.end)])
             return
-    if "attributed" in found.statuses or _quoted_share(art, found.start, found.end) < 0.5:
+    share = _quoted_share(art, found.start, found.end)
+    if share == 0:
         return
-    for s, e in art.quoted:
-        if s < found.end and e > found.start:
-            found.add("attributed", [(s, s + 1), (e - 1, e)])
-            break
-    found.source = art.speakers.get(paragraph, ClaimSource(kind="anonymous"))
+    regions = [(s, e) for s, e in art.quoted if s < found.end and e > found.start]
+    asks = [(e - 2, e - 1) for s, e in regions if art.text[s:e].rstrip("”\"» ").endswith("?")]
+    if "attributed" in found.statuses:
+        found.add("question", asks)
+        return
+    reporter = _reporter_outside(art, found, regions)
+    if share < 0.5 and reporter is None:
+        return
+    s, e = regions[0]
+    found.add("attributed", [(s, s + 1), (e - 1, e)])
+    found.add("question", asks)
+    if reporter is not None:
+        found.source = source_of(art.sources, reporter, (found.start, found.end))
+    else:
+        found.source = art.speakers.get(paragraph, ClaimSource(kind="anonymous"))
+
+
+def _reporter_outside(art: _Article, found: _Found,
+                      regions: Sequence[tuple[int, int]]) -> Token | None:
+    """The speaker of a reporting verb outside the quotation ("..., the minister said")."""
+    for tok in _tokens(art.doc, found.start, found.end):
+        if any(s <= tok.idx < e for s, e in regions):
+            continue
+        if tok.lemma_.lower() in REPORTING_VERBS and tok.pos_ == "VERB":
+            subj = _subject(tok) or next(
+                (c for c in tok.children if c.dep_ in ("dobj", "attr", "nsubj", "npadvmod")
+                 and c.pos_ in ("NOUN", "PROPN", "PRON") and c.idx > tok.idx), None)
+            if subj is not None:
+                return subj
+    return None
 
 
 def _quote_source(art: _Article, quote: Quote, fallback: ClaimSource) -> ClaimSource:
     sp = quote.speaker
+    kind: SourceKind
     if sp.vague is not None:
         kind = "anonymous" if sp.vague == "anonymous" else "vague"
         return ClaimSource(kind=kind, name=sp.name, actor=sp.actor, quote=quote.id)
     if sp.actor is not None:
         actor = next((a for a in art.sources.actors if a.id == sp.actor), None)
-        kinds = {"person": "person", "media": "outlet"}
+        kinds: dict[str, SourceKind] = {"person": "person", "media": "outlet"}
         kind = kinds.get(actor.kind, "organization") if actor else "person"
-        return ClaimSource(kind=kind, name=sp.name or (actor.name if actor else None),  # type: ignore[arg-type]
+        return ClaimSource(kind=kind, name=sp.name or (actor.name if actor else None),
                            actor=sp.actor, quote=quote.id)
     if sp.name is not None:
         return ClaimSource(kind="person", name=sp.name, quote=quote.id)
@@ -250,11 +302,14 @@ def _modality(found: _Found, tokens: Sequence[Token], heads: Sequence[Token],
 
 
 def _predicates(heads: Sequence[Token]) -> list[Token]:
-    """The content heads, their coordinated verbs and the copula/aux they hang on."""
+    """The content heads, their coordinated verbs, complements, and the clause of an
+    extraposed "it is clear that ..." (which carries the real claim)."""
     out = list(heads)
     for h in heads:
         out.extend(c for c in h.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))
         out.extend(c for c in h.children if c.dep_ in ("xcomp", "acomp"))
+        if any(c.dep_ in ("nsubj", "expl") and c.lower_ in ("it", "there") for c in h.children):
+            out.extend(c for c in h.children if c.dep_ == "ccomp")
     return out
 
 

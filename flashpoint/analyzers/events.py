@@ -29,6 +29,8 @@ from ._event_syntax import PRONOUNS, Trigger, argument_ranges, find_triggers
 MAX_EVENTS_PER_TRIGGER = 6
 DYADIC_ONLY = frozenset({"CONSULT"})
 """Categories that need both a source and a target (a meeting with nobody is no event)."""
+NEEDS_RECIPIENT = frozenset({"CONSULT", "COOPERATE", "AID"})
+"""Categories whose PLOVER definition requires a recipient."""
 
 
 def events(inp: AnalysisInput) -> Mapping[str, Any]:
@@ -84,6 +86,7 @@ def _deduplicate(triggers: list[Trigger]) -> list[Trigger]:
             if completes or _role_of(trig.token, verb) == "object":
                 trig.entry = verb.entry
             trig.governor = trig.governor or verb.token
+            trig.folded = verb.token
             trig.gov_sources = [*trig.gov_sources, *verb.sources]
             trig.gov_targets = [*trig.gov_targets, *verb.targets]
             trig.location_targets = [*trig.location_targets, *verb.location_targets]
@@ -114,7 +117,8 @@ def _role_of(noun: Token, verb: Trigger) -> str | None:
 
 
 def _resolve(
-    tokens: Sequence[Token], index: ActorIndex, sent: SpacySpan, head_first: bool = True
+    tokens: Sequence[Token], index: ActorIndex, sent: SpacySpan, head_first: bool = True,
+    places: bool = False,
 ) -> list[str]:
     actors: list[str] = []
     lo, hi = sent.start_char, sent.end_char
@@ -123,6 +127,8 @@ def _resolve(
             continue
         ranges = [(max(a, lo), min(b, hi)) for a, b in argument_ranges(tok) if a < hi and b > lo]
         found = (_head_actor(tok, index) if head_first else []) or index.actors_within(ranges)
+        if not found and places and index.places is not None:
+            found = index.places.actors_within(ranges)
         if not found and tok.lower_ in PRONOUNS:
             found = _antecedent(tok, index, sent)
         if not found:  # "their forces", "its navy"
@@ -157,7 +163,7 @@ def _arguments(
 ) -> tuple[list[str], list[str], list[tuple[str, str]]]:
     """Resolved (sources, targets, reciprocal pairs) of a trigger, most explicit first."""
     sources = _resolve(trig.sources, index, sent)
-    targets = _resolve(trig.targets, index, sent)
+    targets = _resolve(trig.targets, index, sent, places=True)
     pairs: list[tuple[str, str]] = []
     for left, right in trig.pairs:
         a, b = _resolve([left], index, sent), _resolve([right], index, sent)
@@ -171,9 +177,9 @@ def _arguments(
     if not sources and not pairs:
         sources = _resolve(trig.gov_sources, index, sent)
     if not targets and not pairs:
-        targets = _resolve(trig.gov_targets, index, sent)
+        targets = _resolve(trig.gov_targets, index, sent, places=True)
     if not targets and not pairs and sources:
-        targets = _resolve(trig.location_targets, index, sent)
+        targets = _resolve(trig.location_targets, index, sent, places=True)
     return sources, [t for t in targets if t not in sources], pairs
 
 
@@ -193,6 +199,8 @@ def _pairs(trig: Trigger, index: ActorIndex, sent: SpacySpan) -> list[Pair]:
         pairs = [(s, t) for s in src for t in tgt if (s or t) and s != t]
     if category in DYADIC_ONLY:
         pairs = [(s, t) for s, t in pairs if s and t]
+    if category in NEEDS_RECIPIENT or trig.token.lemma_.lower() in lex.needs_target:
+        pairs = [(s, t) for s, t in pairs if t]
     if lex.quad(category).startswith("verbal") and not _passive(trig):
         pairs = [(s, t) for s, t in pairs if s]
     return pairs[:MAX_EVENTS_PER_TRIGGER]
@@ -211,13 +219,17 @@ def _passive(trig: Trigger) -> bool:
 
 
 def _mode(trig: Trigger, sent: SpacySpan, claims: Sequence[Claim]) -> EventMode:
-    local = modes.local_mode(trig.token, sent, trig.governor)
+    lex = _plover.load()
+    gov = trig.folded or trig.governor
+    transparent = gov if gov is not None and (
+        trig.folded is not None or gov.lemma_.lower() in lex.light_verbs) else None
+    local = modes.local_mode(trig.token, sent, transparent)
     start = trig.token.idx
     containing = [c for c in claims if c.span.start <= start < c.span.end]
     if not containing:
         return local
     smallest = min(containing, key=lambda c: c.span.end - c.span.start)
-    return modes.combine(local, modes.claim_mode(smallest))
+    return modes.combine(local, modes.scoped_claim_mode(smallest, trig.token, sent))
 
 
 def _quote_id(start: int, quotes: Sequence[Quote]) -> str | None:
@@ -231,6 +243,10 @@ def _trigger_span(trig: Trigger, text: str) -> Span:
     """The trigger word, widened to its particle or combination object (``imposed sanctions``)."""
     tok = trig.token
     lo = hi = tok.i
+    gov = trig.governor
+    light = gov is not None and gov.lemma_.lower() in _plover.load().light_verbs
+    if trig.extent is None and gov is not None and light and 0 < tok.i - gov.i <= 5:
+        lo = gov.i  # "launched an offensive", "provide X with aid"
     if trig.extent is not None:
         lo, hi = trig.extent
     elif trig.combo is not None and 0 < trig.combo.i - tok.i <= 4:

@@ -29,6 +29,7 @@ How it works, on the spaCy parse:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -169,26 +170,38 @@ def source_token(cue: Token) -> Token | None:
 
 
 def _subtree_span(tok: Token, exclude: set[int]) -> tuple[int, int] | None:
+    """Characters of the contiguous run of ``tok``'s subtree around it, on its own line."""
+    doc = tok.doc
     sent = tok.sent
-    ids = [t.i for t in tok.subtree if sent.start <= t.i < sent.end and t.i not in exclude]
-    # keep the contiguous run around the head
-    run = [tok.i]
-    ids_set = set(ids)
-    lo = tok.i
-    while lo - 1 in ids_set:
+    ids = {t.i for t in tok.subtree if sent.start <= t.i < sent.end and t.i not in exclude}
+    lo = hi = tok.i
+    while lo - 1 in ids and not _line_break(doc, lo - 1, lo):
         lo -= 1
-    hi = tok.i
-    while hi + 1 in ids_set:
+    while hi + 1 in ids and not _line_break(doc, hi, hi + 1):
         hi += 1
     run = list(range(lo, hi + 1))
-    doc = tok.doc
     while run and (doc[run[0]].is_punct or doc[run[0]].is_space):
         run.pop(0)
     while run and (doc[run[-1]].is_punct or doc[run[-1]].is_space):
         run.pop()
     if not run:
         return None
-    return doc[run[0]].idx, doc[run[-1]].idx + len(doc[run[-1]].text)
+    return doc[run[0]].idx, word_end(doc.text, doc[run[-1]].idx + len(doc[run[-1]].text))
+
+
+def _line_break(doc: Doc, a: int, b: int) -> bool:
+    """Whether a line break separates tokens ``a`` and ``b`` (adjacent, ``a < b``)."""
+    return "\n" in doc.text[doc[a].idx:doc[b].idx]
+
+
+def word_end(text: str, end: int) -> int:
+    """Extend ``end`` over the rest of a word the tokenizer split (``Pravda.Ru``)."""
+    n = len(text)
+    while end < n and not text[end].isspace() and text[end] not in ",;:()\"“”«»!?":
+        if text[end] in ".'’" and not (end + 1 < n and text[end + 1].isalnum()):
+            break
+        end += 1
+    return end
 
 
 def _name_entity(doc: Doc, start: int, end: int) -> tuple[int, int, str] | None:
@@ -201,6 +214,15 @@ def _name_entity(doc: Doc, start: int, end: int) -> tuple[int, int, str] | None:
             if best is None or rank[ent.label_] < rank[best[2]]:
                 best = cand
     return best
+
+
+def _propn_name(head: Token) -> tuple[int, int, str] | None:
+    """A proper-noun head with its compound proper nouns, taken as a PERSON name."""
+    if head.pos_ != "PROPN":
+        return None
+    toks = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [head]
+    toks = [t for t in toks if t.i >= toks[-1].i - len(toks) + 1]
+    return toks[0].idx, head.idx + len(head.text), "PERSON"
 
 
 def _descriptor(doc: Doc, head: Token, name: tuple[int, int, str] | None) -> tuple[int, int] | None:
@@ -218,7 +240,9 @@ def _descriptor(doc: Doc, head: Token, name: tuple[int, int, str] | None) -> tup
         return None
     first = min(t.left_edge.i for t in mods)
     last_end = name[0]
-    toks = [t for t in doc[first:head.i + 1] if t.idx + len(t.text) <= last_end]
+    line_start = doc.text.rfind("\n", 0, name[0]) + 1
+    toks = [t for t in doc[first:head.i + 1]
+            if t.idx + len(t.text) <= last_end and t.idx >= line_start]
     while toks and (toks[0].is_punct or toks[0].pos_ == "DET"):
         toks.pop(0)
     while toks and toks[-1].is_punct:
@@ -278,6 +302,25 @@ class Resolver:
     def remember(self, m: Mention) -> None:
         self.speakers.append(m)
 
+    def full_name(self, name: str, before: int) -> Mention | None:
+        """An earlier, longer PERSON name ending with the surname ``name`` (``Lipovoy``)."""
+        words = name.split()
+        if len(words) != 1:
+            return None
+        for m in reversed(self.speakers):
+            if m.start < before and m.label == "PERSON" and len(m.name.split()) > 1 and (
+                m.name.split()[-1] == words[0]
+            ):
+                return m
+        for e in reversed([e for e in self.doc.ents if e.start_char < before]):
+            if e.label_ == "PERSON" and len(e.text.split()) > 1 and e.text.split()[-1] == words[0]:
+                desc = _descriptor(self.doc, e.root, (e.start_char, e.end_char, e.label_))
+                return Mention(e.start_char, e.text, "PERSON",
+                               Span.of(self.text, e.start_char, e.end_char),
+                               Span.of(self.text, *desc) if desc else None,
+                               self.actor_for(e.start_char, e.end_char), frozenset())
+        return None
+
     def resolve(self, tok: Token) -> Mention | None:
         """Antecedent of pronoun or definite description ``tok``, if one is found."""
         lower = tok.lower_
@@ -312,7 +355,9 @@ class Resolver:
                                                 for t in e)]
             e = (subjects or ents)[-1]
             span = Span.of(self.text, e.start_char, e.end_char)
-            return Mention(e.start_char, e.text, e.label_, span, None,
+            desc = _descriptor(self.doc, e.root, (e.start_char, e.end_char, e.label_))
+            return Mention(e.start_char, e.text, e.label_, span,
+                           Span.of(self.text, *desc) if desc else None,
                            self.actor_for(e.start_char, e.end_char), frozenset())
         return None
 
@@ -322,28 +367,53 @@ def make_speaker(doc: Doc, text: str, cue: Token, exclude: set[int], res: Resolv
     head = source_token(cue)
     if head is None or head.i in exclude:
         return Speaker()
+    head = _on_cue_line(head, cue)
     bounds = _subtree_span(head, exclude)
     if bounds is None:
         return Speaker()
     span = Span.of(text, *bounds)
-    name = _name_entity(doc, *bounds)
+    name = _name_entity(doc, *bounds) or _propn_name(head)
     desc = _descriptor(doc, head, name)
     desc_span = Span.of(text, *desc) if desc else None
     if head.pos_ == "PRON" or (name is None and _is_definite(head)):
         ante = res.resolve(head)
         if ante is not None:
+            full = res.full_name(ante.name, ante.start + 1) if ante.label == "PERSON" else None
+            if full is not None:
+                ante = Mention(ante.start, full.name, "PERSON", ante.span,
+                               ante.descriptor or full.descriptor, ante.actor or full.actor,
+                               ante.words)
             return Speaker(text=span, name=ante.name, actor=ante.actor,
                            descriptor=desc_span or ante.descriptor)
         if head.pos_ == "PRON":
             return Speaker(text=span)
     vague = _vague_kind(head, name is not None and name[2] in ("PERSON", "ORG"))
     name_text = text[name[0]:name[1]] if name else None
+    if vague:
+        name_text = span.text
     actor = res.actor_for(name[0], name[1]) if name else res.actor_for(*bounds)
+    if name and name[2] == "PERSON" and name_text and len(name_text.split()) == 1:
+        full = res.full_name(name_text, bounds[0])
+        if full is not None:
+            return Speaker(text=span, name=full.name, actor=actor or full.actor,
+                           descriptor=desc_span or full.descriptor)
     label = name[2] if name else ("VAGUE" if vague else "OTHER")
     words = frozenset(t.lemma_.lower() for t in doc.char_span(*bounds, alignment_mode="expand")
                       or ()) if bounds else frozenset()
     res.remember(Mention(bounds[0], name_text or span.text, label, span, desc_span, actor, words))
     return Speaker(text=span, name=name_text, actor=actor, descriptor=desc_span, vague=vague)
+
+
+def _on_cue_line(head: Token, cue: Token) -> Token:
+    """The highest token of ``head``'s subtree on the cue's line (headlines glued by the parser)."""
+    text = cue.doc.text
+    lo = text.rfind("\n", 0, cue.idx) + 1
+    hi = text.find("\n", cue.idx)
+    hi = len(text) if hi < 0 else hi
+    if lo <= head.idx < hi:
+        return head
+    inside = [t for t in head.subtree if lo <= t.idx < hi and not t.is_punct]
+    return min(inside, key=_depth) if inside else head
 
 
 def _is_definite(head: Token) -> bool:
@@ -369,6 +439,24 @@ def outlet_span(cue: Token, cand: Candidate, exclude: set[int]) -> tuple[int, in
             hit = _prep_outlet(c, content)
             if hit:
                 return hit
+    return None
+
+
+_OUTLET_TEXT = re.compile(
+    r"\b(?:interviews?|comments?|remarks?|conversation|speaking|spoke|statements?)\s+"
+    r"(?:to|with)\s+(?:the\s+)?(?P<name>[A-Z][\w.’'&-]*(?:\s+[A-Z][\w.’'&-]*){0,4})"
+)
+
+
+def outlet_by_text(text: str, cue: Token) -> tuple[int, int] | None:
+    """``in comments to X`` / ``in an interview with X`` on the cue's line, when the parse missed it."""
+    line_start = text.rfind("\n", 0, cue.idx) + 1
+    window_start = max(line_start, cue.idx - 200)
+    line_end = text.find("\n", cue.idx)
+    window_end = min(len(text) if line_end < 0 else line_end, cue.idx + 150)
+    for m in _OUTLET_TEXT.finditer(text, window_start, window_end):
+        a, b = m.span("name")
+        return a, word_end(text, b)
     return None
 
 
@@ -489,7 +577,7 @@ def extract(
         cue_ids = cue_span_tokens(f.cue, f.content)
         exclude = set(f.content.tokens) | set(cue_ids)
         speaker = make_speaker(doc, text, f.cue, exclude, res)
-        outlet = outlet_span(f.cue, f.content, exclude)
+        outlet = outlet_span(f.cue, f.content, exclude) or outlet_by_text(text, f.cue)
         cue = Span.of(text, doc[cue_ids[0]].idx, doc[cue_ids[-1]].idx + len(doc[cue_ids[-1]]))
         parts = tuple(Span.of(text, s, e) for s, e in chars) if len(chars) > 1 else ()
         out.append(Quote(

@@ -25,8 +25,11 @@ EvaluationFunc = Callable[..., dict[str, Any]]
 
 EVALUATIONS: dict[str, str] = {
     # name -> "module:function" (imported lazily; evaluations may pull heavy deps)
+    "techniques": "flashpoint.evaluation.techniques:run",
+    "claims": "flashpoint.evaluation.claims:run",
     "actors": "flashpoint.evaluation.actors:run",
     "events": "flashpoint.evaluation.events:run",
+    "quotes": "flashpoint.evaluation.quotes:run",
 }
 
 

@@ -31,11 +31,13 @@ from typing import Any
 
 from ..analyzers.actors import find_actors
 from ..analyzers.actors_coref import PRONOUNS
+from ..gazetteer import parse_day
 from ..nlp import load
 from . import default_datasets_dir, require
 
 RE3D_TYPES = ("Person", "Organisation", "Location", "Nationality")
 METONYMY_FILE = Path(__file__).resolve().parent.parent / "data" / "eval" / "metonymy.jsonl"
+RESOLUTION_FILE = METONYMY_FILE.with_name("resolution.jsonl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,36 @@ def score_metonymy(rows: list[dict[str, Any]], prefix: str = "metonymy") -> dict
             f"{prefix}_mentions": float(c["n"])}
 
 
+def score_resolution(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Mention-level scores with actor ids, on sentences that carry a publication date.
+
+    A gold mention lists the acceptable ids; an empty list marks a span that may or may not
+    be reported (a place, a bare role) and is ignored on both sides.
+    """
+    nlp = load()
+    c: Counter[str] = Counter()
+    docs = nlp.pipe([r["text"] for r in rows], batch_size=64)
+    for row, doc in zip(rows, docs, strict=True):
+        day = parse_day(row.get("published"))
+        found = [(m.start, m.end, a.id) for a in find_actors(doc, day) for m in a.mentions
+                 if not (m.via == "coreference" and m.text.lower() in PRONOUNS)]
+        golds = [g for g in row["mentions"] if g["actors"]]
+        ignored = [(g["start"], g["end"]) for g in row["mentions"] if not g["actors"]]
+        for s, e, aid in found:
+            gold = [g for g in golds if _overlaps((s, e), (g["start"], g["end"]))]
+            if not gold and any(_overlaps((s, e), span) for span in ignored):
+                continue
+            c["pred"] += 1
+            c["tp_pred"] += any(aid in g["actors"] for g in gold)
+        for g in golds:
+            c["gold"] += 1
+            c["tp_gold"] += any(_overlaps((s, e), (g["start"], g["end"])) and aid in g["actors"]
+                                for s, e, aid in found)
+    p, r, f = _prf(c["tp_pred"], c["pred"], c["tp_gold"], c["gold"])
+    return {"resolution_precision": p, "resolution_recall": r, "resolution_f1": f,
+            "resolution_mentions": float(c["gold"])}
+
+
 def run(path: Path | None = None, **options: Any) -> dict[str, Any]:
     """Score on re3d (``split``: dev|test|train, ``limit`` sentences) and the metonymy set.
 
@@ -187,5 +219,6 @@ def run(path: Path | None = None, **options: Any) -> dict[str, Any]:
     metrics.update(score_metonymy(read_metonymy(mpath, msplit)))
     for part in ("dev", "test"):
         metrics.update(score_metonymy(read_metonymy(mpath, part), f"metonymy_{part}"))
+    metrics.update(score_resolution(read_metonymy(RESOLUTION_FILE)))
     return {"metrics": metrics, "re3d_split": split, "metonymy_split": msplit,
             "data": {"re3d": str(folder), "metonymy": str(mpath)}}

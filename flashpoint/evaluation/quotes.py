@@ -24,6 +24,7 @@ Metrics (all micro-averaged over the split, see ``docs/quotes.md``):
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -238,6 +239,33 @@ def source_right(text: str, q: Quote, g: GoldAttribution) -> bool:
         gold_words = {w for a, b in g.source for w in _CAPWORD.findall(text[a:b])}
         return bool(names & gold_words)
     return False
+
+
+# --- speaker resolution on a hand-written set --------------------------------------------
+
+RESOLUTION_SET = Path(__file__).resolve().parent.parent / "data" / "quotes" / "resolution.jsonl"
+
+
+def resolution_accuracy(path: Path = RESOLUTION_SET) -> dict[str, float]:
+    """Share of the hand-written cases whose quote is found with the right resolved speaker.
+
+    Each case is a short paragraph (written for flashpoint, not taken from any
+    corpus) where a pronoun, a surname or a definite description (``the
+    economist``) speaks; ``speaker`` is the full name it should resolve to.
+    """
+    from .. import nlp as backbone
+    from ..analyzers.quotes import extract
+
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    docs = backbone.parse_many(backbone.load(), (c["text"] for c in cases))
+    right = found = 0
+    for case, doc in zip(cases, docs, strict=True):
+        hits = [q for q in extract(doc) if any(case["content"] in p.text
+                                               for p in (q.parts or (q.content,)))]
+        found += bool(hits)
+        right += bool(hits) and hits[0].speaker.name == case["speaker"]
+    n = len(cases) or 1
+    return {"resolution_accuracy": right / n, "resolution_quote_found": found / n}
 
 
 # --- running -----------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _QUOTES = "\"“”«»„"
+CONTEXT_TOKENS = 120
+"""A token's context bag covers its segment, cut into pieces of at most this many tokens."""
 
 # Cue words per technique, written for flashpoint (not taken from any corpus).
 CUES: dict[str, frozenset[str]] = {
@@ -197,17 +199,23 @@ class ArticleStats:
 def token_features(
     tokens: Sequence[Token], i: int, counts: Counter[str], line_feats: Sequence[str]
 ) -> list[str]:
-    """Feature strings of token ``i`` for span identification (a window of 2 each side)."""
+    """Feature strings of token ``i`` for span identification (a window of 3 each side)."""
     low = [t.text.lower() for t in tokens]
     w = low[i]
-    feats = [f"w={w}", f"shape={_shape(tokens[i].text)}", f"suf3={w[-3:]}"]
-    for d in (-2, -1, 1, 2):
+    n = len(low)
+    feats = [f"w={w}", f"shape={_shape(tokens[i].text)}", f"suf3={w[-3:]}", f"pre3={w[:3]}"]
+    for d in (-3, -2, -1, 1, 2, 3):
         j = i + d
-        feats.append(f"w{d}={low[j]}" if 0 <= j < len(low) else f"w{d}=<pad>")
+        feats.append(f"w{d}={low[j]}" if 0 <= j < n else f"w{d}=<pad>")
     if i > 0:
         feats.append(f"b-1={low[i - 1]}_{w}")
-    if i + 1 < len(low):
+    if i > 1:
+        feats.append(f"b-2={low[i - 2]}_{low[i - 1]}")
+    if i + 1 < n:
         feats.append(f"b+1={w}_{low[i + 1]}")
+    if i + 2 < n:
+        feats.append(f"b+2={low[i + 1]}_{low[i + 2]}")
+    feats.append(f"pos={min(4, 5 * i // max(1, n))}")
     feats.append(f"freq={_bucket(counts.get(w, 1), (1, 2, 4, 8))}")
     feats += list(_cue_features([w], "t"))
     feats += line_feats
@@ -243,12 +251,13 @@ def token_rows(text: str, segments: Sequence[tuple[int, int]]) -> TokenRows:
     for k, (s, e) in enumerate(segments):
         toks = [Token(t.start + s, t.end + s, t.text) for t in tokenize(text[s:e])]
         lf = line_features(toks, s <= stats.first_line_end)
-        bow = sorted({"L=" + t.text.lower() for t in toks})
-        for i in range(len(toks)):
-            out.tokens.append(toks[i])
-            out.segment.append(k)
-            out.local.append(token_features(toks, i, stats.words, lf))
-            out.context.append(bow)
+        for c in range(0, len(toks), CONTEXT_TOKENS):
+            bow = sorted({"L=" + t.text.lower() for t in toks[c : c + CONTEXT_TOKENS]})
+            for i in range(c, min(len(toks), c + CONTEXT_TOKENS)):
+                out.tokens.append(toks[i])
+                out.segment.append(k)
+                out.local.append(token_features(toks, i, stats.words, lf))
+                out.context.append(bow)
     return out
 
 

@@ -27,7 +27,7 @@ TAGGER_SIZES = (2**19, 2**18)
 TAGGER_WEIGHTS = (1.0, 0.3)
 CLASSIFIER_SIZES = (2**18, 2**18)
 CLASSIFIER_WEIGHTS = (1.0, 1.0)
-HIGH, LOW = 0.2, 0.08
+HIGH, LOW = 0.25, 0.06
 """Default decoding thresholds (chosen on CV fold 0, see docs/persuasion.md)."""
 TEMPERATURE = 0.5
 """Softmax temperature that turns the classifier's SVM margins into scores."""

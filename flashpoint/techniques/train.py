@@ -29,7 +29,7 @@ from .ptc import Labelled, merge_spans
 
 SEED = 13
 TAGGER_C = 0.3
-CLASSIFIER_C = 1.0
+CLASSIFIER_C = 0.6
 
 
 def _kept_columns(m: sp.csr_matrix, min_df: int) -> npt.NDArray[np.int64]:

@@ -1,0 +1,115 @@
+"""Persuasion: propaganda techniques at span level, the article's genre, and its frames.
+
+- ``techniques``: spans found by the PTC-trained tagger, plus spans proposed by
+  a few general cue rules (questions in the author's voice, short phrases in
+  scare quotes, certainty boosters such as "it is clear that"), each labelled
+  by the technique classifier (:mod:`flashpoint.techniques`). ``score`` is the
+  classifier's probability for the label times the span's confidence (the
+  tagger's mean token probability, or a fixed prior for rule spans).
+- ``genre``: opinion, reporting or satire from hand-weighted cues (see
+  :mod:`flashpoint.analyzers.persuasion_genre`).
+- ``frames``: lexicon-based frames with their cue spans (see
+  :mod:`flashpoint.analyzers.persuasion_frames`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from ..model import Article, Span, Technique
+from ..pipeline import AnalysisInput, Analyzer
+from ..techniques import DEFINITIONS, load_model
+from . import persuasion_frames as frame_rules
+from . import persuasion_genre as genre_rules
+from .sentences import sentence_bounds
+
+RULE_PRIOR = 0.6
+"""Confidence given to a span proposed by a cue rule (the classifier still picks the label)."""
+MIN_SCORE = 0.05
+MAX_QUOTED_WORDS = 4
+
+_QUOTED = re.compile(r"[\"“«]([^\"“”«»\n]{2,60})[\"”»]")
+_BOOSTER = re.compile(
+    r"\b(?:it is|it's|it has become)(?: (?:also|now|quite|more than))? "
+    r"(?:abundantly|perfectly|crystal|absolutely|painfully|patently|blindingly)? ?"
+    r"(?:clear|obvious|evident|undeniable|beyond doubt)\b"
+    r"|\bthere (?:is|can be) (?:no|little) doubt\b"
+    r"|\b(?:make no mistake|everyone knows|nobody can deny|undeniably|unquestionably)\b",
+    re.IGNORECASE,
+)
+
+
+def segments_of(inp: AnalysisInput) -> list[tuple[int, int]]:
+    """Sentence bounds: from the ``sentences`` analyzer when it ran, else from the parse."""
+    if inp.article.sentences:
+        return [(s.span.start, s.span.end) for s in inp.article.sentences]
+    return list(sentence_bounds(inp.doc))
+
+
+def _inside_quotes(article: Article) -> list[tuple[int, int]]:
+    return [(q.content.start, q.content.end) for q in article.quotes]
+
+
+def _covered(start: int, end: int, zones: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in zones)
+
+
+def rule_spans(
+    text: str, segments: Sequence[tuple[int, int]], quotes: Sequence[tuple[int, int]]
+) -> Iterator[tuple[int, int]]:
+    """Spans proposed by cue rules (author-voice questions, scare quotes, certainty boosters)."""
+    for s, e in segments:
+        sentence = text[s:e].rstrip()
+        if sentence.endswith("?") and not _covered(s, e, quotes) and sentence[:1] not in "\"“«":
+            yield s, s + len(sentence)
+    for m in _QUOTED.finditer(text):
+        inner = m.group(1).strip()
+        if 0 < len(inner.split()) <= MAX_QUOTED_WORDS and not inner.endswith((".", ",")):
+            start = m.start(1) + m.group(1).index(inner)
+            yield start, start + len(inner)
+    for m in _BOOSTER.finditer(text):
+        yield m.start(), m.end()
+
+
+def find_techniques(
+    text: str, segments: Sequence[tuple[int, int]], quotes: Sequence[tuple[int, int]] = ()
+) -> tuple[Technique, ...]:
+    """Technique spans of ``text``: tagger spans and rule spans, each labelled and scored."""
+    model = load_model()
+    confidence: dict[tuple[int, int], float] = {}
+    for found in model.find_spans(text, segments):
+        confidence[(found.start, found.end)] = found.score
+    for span in rule_spans(text, segments, quotes):
+        confidence[span] = max(confidence.get(span, 0.0), RULE_PRIOR)
+    spans = sorted(confidence)
+    out = []
+    for (s, e), (label, prob) in zip(spans, model.label(text, spans, segments), strict=True):
+        score = round(prob * confidence[(s, e)], 4)
+        if score >= MIN_SCORE or confidence[(s, e)] >= RULE_PRIOR:
+            out.append(Technique(
+                technique=label, span=Span.of(text, s, e), score=score,
+                explanation=DEFINITIONS[label],
+            ))
+    return tuple(out)
+
+
+def persuasion(inp: AnalysisInput) -> Mapping[str, Any]:
+    article = inp.article
+    text = article.text
+    if not text.strip():
+        return {"techniques": (), "genre": None, "frames": ()}
+    segments = segments_of(inp)
+    techniques = find_techniques(text, segments, _inside_quotes(article))
+    genre = genre_rules.classify(text, segments, article, techniques)
+    return {"techniques": techniques, "genre": genre, "frames": frame_rules.detect(text)}
+
+
+ANALYZER = Analyzer(
+    name="persuasion.v1",
+    func=persuasion,
+    produces=("techniques", "genre", "frames"),
+    requires=frozenset({"doc", "sentences"}),
+    description="Propaganda techniques (PTC, SemEval-2020 Task 11), genre, and frames.",
+)

@@ -1,0 +1,62 @@
+"""Who stands behind a claim: author, person, organization, outlet, vague, anonymous."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from flashpoint.analyzers.claims import analyse_text
+
+pytestmark = pytest.mark.model
+
+
+@pytest.mark.parametrize(("text", "kind", "name"), [
+    ("The army retook the airport on Monday.", "author", None),
+    ("I believe the ceasefire will hold.", "author", None),
+    ("Foreign Minister Amara Diallo said the embassy would reopen.", "person", "Amara Diallo"),
+    ("The Egyptian foreign ministry said the crossing was closed.", "organization", None),
+    ("Reuters reported that the pipeline had been damaged.", "outlet", "Reuters"),
+    ("The Financial Times reported that the bank had frozen the accounts.", "outlet", None),
+    ("Western officials say the shipment was intercepted.", "vague", None),
+    ("Local media claimed that the governor had resigned.", "vague", None),
+    ("Analysts warn that the currency could collapse.", "vague", None),
+    ("Sources close to the talks said a deal was near.", "anonymous", None),
+    ("A senior diplomat, speaking on condition of anonymity, said the plan was dead.",
+     "anonymous", None),
+    ("The commander is reported to have fled.", "anonymous", None),
+])
+def test_source_kind(nlp: Language, text: str, kind: str, name: str | None) -> None:
+    claim = analyse_text(text)
+    assert claim is not None
+    assert claim.source.kind == kind
+    if name is not None:
+        assert claim.source.name == name
+
+
+def test_pronoun_source_takes_the_last_named_person(nlp: Language) -> None:
+    from flashpoint.analyzers._claim_sources import SourceContext
+    from flashpoint.analyzers.claims import find_claims
+    from flashpoint.analyzers.sentences import sentence_bounds
+
+    text = ("Colonel Ines Barros commands the northern brigade. "
+            "She said the rebels had withdrawn from the valley.")
+    doc = nlp(text)
+    found = find_claims(text, doc, list(sentence_bounds(doc)), SourceContext(doc=doc))
+    second = found[-1]
+    assert second.source.kind == "person"
+    assert second.source.name == "Ines Barros"
+
+
+def test_quotation_over_several_sentences_keeps_its_speaker(nlp: Language) -> None:
+    from flashpoint.analyzers._claim_sources import SourceContext
+    from flashpoint.analyzers.claims import find_claims
+    from flashpoint.analyzers.sentences import sentence_bounds
+
+    text = ("\u201cThe harbour is mined. Nobody can enter it before spring,\u201d "
+            "Admiral Jonas Berg told reporters.")
+    doc = nlp(text)
+    found = find_claims(text, doc, list(sentence_bounds(doc)), SourceContext(doc=doc))
+    assert found
+    for claim in found:
+        assert "attributed" in claim.status
+        assert claim.source.kind == "person"
