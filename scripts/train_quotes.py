@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python scripts/train_quotes.py                 # writes flashpoint/data/quotes/model.json
+    .venv/bin/python scripts/train_quotes.py   # writes flashpoint/data/quotes/model.json.gz
     .venv/bin/python scripts/train_quotes.py --holdout 0.2   # also scores a held-out 20% of train
 
 Both models are L2-regularised logistic regressions (scikit-learn, liblinear,
@@ -15,6 +15,7 @@ run time. ``--docbin PATH`` caches the spaCy parse of the split between runs.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import random
 import sys
@@ -46,6 +47,8 @@ from flashpoint.evaluation import default_datasets_dir  # noqa: E402
 from flashpoint.evaluation.quotes import Counts, GoldArticle, letters, read_polnear  # noqa: E402
 
 SEED = 13
+PRUNE = 0.05
+"""Weights smaller than this are dropped, to keep the shipped model small."""
 
 
 def parse(articles: Sequence[GoldArticle], cache: Path | None) -> list[Doc]:
@@ -120,9 +123,9 @@ def fit(x: list[dict[str, int]], y: list[int], c: float, threshold: float) -> Li
     clf.fit(xm, y)
     weights = {}
     for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True):
-        if abs(w) >= 0.01:
-            weights[str(name)] = round(float(w), 4)
-    weights["bias"] = round(weights.get("bias", 0.0) + float(clf.intercept_[0]), 4)
+        if abs(w) >= PRUNE:
+            weights[str(name)] = round(float(w), 3)
+    weights["bias"] = round(weights.get("bias", 0.0) + float(clf.intercept_[0]), 3)
     return LinearModel(weights=weights, threshold=threshold)
 
 
@@ -130,7 +133,8 @@ def to_json(models: Models) -> dict[str, object]:
     return {
         "about": "Linear models of flashpoint's quotes analyzer; scripts/train_quotes.py "
         "trained them on PolNeAR v1.0.0 train (Newell, Margolin, Ruths, LREC 2018).",
-        "cue": {"threshold": models.cue.threshold, "weights": dict(sorted(models.cue.weights.items()))},
+        "cue": {"threshold": models.cue.threshold,
+                "weights": dict(sorted(models.cue.weights.items()))},
         "content": {"threshold": models.content.threshold,
                     "weights": dict(sorted(models.content.weights.items()))},
     }
@@ -146,14 +150,14 @@ def score(articles: Sequence[GoldArticle], docs: Sequence[Doc], models: Models) 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", type=Path, default=default_datasets_dir() / "polnear" / "train")
-    ap.add_argument("--out", type=Path, default=ROOT / "flashpoint" / "data" / "quotes" / "model.json")
+    ap.add_argument("--out", type=Path, default=ROOT / "flashpoint/data/quotes/model.json.gz")
     ap.add_argument("--docbin", type=Path, default=None, help="cache of the parsed split")
     ap.add_argument("--holdout", type=float, default=0.0, help="share of articles held out")
     ap.add_argument("--save-holdout", type=Path, default=None, help="where to save that model")
     ap.add_argument("--c-cue", type=float, default=0.5)
     ap.add_argument("--c-content", type=float, default=0.5)
-    ap.add_argument("--cue-threshold", type=float, default=0.4)
-    ap.add_argument("--content-threshold", type=float, default=0.05)
+    ap.add_argument("--cue-threshold", type=float, default=0.3)
+    ap.add_argument("--content-threshold", type=float, default=0.1)
     args = ap.parse_args()
     began = time.monotonic()
     articles = read_polnear(args.split)
@@ -175,7 +179,9 @@ def main() -> None:
         print(json.dumps({k: round(v, 4) for k, v in metrics.items()}, indent=1))
     if not args.holdout:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(to_json(models), indent=0, ensure_ascii=False) + "\n")
+        data = json.dumps(to_json(models), ensure_ascii=False, separators=(",", ":"))
+        with gzip.GzipFile(args.out, "wb", mtime=0) as fh:  # mtime=0: same bytes every run
+            fh.write(data.encode("utf-8"))
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
     print(f"{time.monotonic() - began:.0f} s")
 

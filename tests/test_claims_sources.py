@@ -60,3 +60,37 @@ def test_quotation_over_several_sentences_keeps_its_speaker(nlp: Language) -> No
     for claim in found:
         assert "attributed" in claim.status
         assert claim.source.kind == "person"
+
+
+def test_quotes_analyzer_quote_is_linked_and_gives_the_speaker(nlp: Language) -> None:
+    from flashpoint.analyzers._claim_sources import SourceContext
+    from flashpoint.analyzers.claims import find_claims
+    from flashpoint.model import Quote, Span, Speaker
+
+    text = "The port will stay closed until the inquiry ends. The harbour master insisted."
+    doc = nlp(text)
+    first = text.index(".") + 1
+    quote = Quote(id="q1", kind="direct", content=Span.of(text, 0, first),
+                  speaker=Speaker(name="Lena Ortiz", actor="person:lena-ortiz"))
+    ctx = SourceContext(doc=doc, quotes=(quote,))
+    found = find_claims(text, doc, [(0, first), (first + 1, len(text))], ctx)
+    claim = found[0]
+    assert "attributed" in claim.status and "prediction" in claim.status
+    assert claim.source.quote == "q1"
+    assert claim.source.kind == "person"
+    assert claim.source.actor == "person:lena-ortiz"
+
+
+def test_indirect_quote_alone_does_not_attribute(nlp: Language) -> None:
+    from flashpoint.analyzers._claim_sources import SourceContext
+    from flashpoint.analyzers.claims import find_claims
+    from flashpoint.model import Quote, Span, Speaker
+
+    text = "The ministry's plan to sell its stake in the refinery surprised investors."
+    doc = nlp(text)
+    start = text.index("to sell")
+    quote = Quote(id="q1", kind="indirect", content=Span.of(text, start, start + 31),
+                  speaker=Speaker(name="ministry"))
+    found = find_claims(text, doc, [(0, len(text))], SourceContext(doc=doc, quotes=(quote,)))
+    assert set(found[0].status) == {"asserted"}
+    assert found[0].source.kind == "author"

@@ -81,6 +81,13 @@ def find(article: Article, trigger: str) -> list[Event]:
     ("A strike by Greek dock workers closed the port.", "strike", "PROTEST", "GRC", None),
     # crowds storming a building protest
     ("Bangladeshi protesters stormed the Indian consulate.", "stormed", "PROTEST", "BGD", "IND"),
+    # a verb aimed at someone
+    ("Armenian troops fired at Azerbaijani positions overnight.", "fired", "ASSAULT", "ARM",
+     "AZE"),
+    # mediation between two parties
+    ("Oman mediated between Iran and Iraq.", "mediated", "CONSULT", "IRN", "IRQ"),
+    # headline passive: the subject is the recipient
+    ("Belgian spy sentenced to prison in Russia", "sentenced", "COERCE", None, "BEL"),
 ])
 def test_events_source_target_category(pipeline: Pipeline, text: str, trigger: str,
                                        category: str, source: str | None,
@@ -132,6 +139,10 @@ def test_events_mode_is_never_actual_in_irrealis_context(
     "A trajectory reminiscent of the road to war worries diplomats.",
     "Analysts agree that the economy is slowing.",
     "The minister signed the decree on Monday.",
+    "The Kenyan president fired the interior minister.",
+    "An earthquake in Turkey killed fifty people.",
+    "A spokesman for the Egyptian ministry declined to comment.",
+    "The Brazilian agency released new figures on deforestation.",
 ])
 def test_events_no_event_without_actors_or_trigger(pipeline: Pipeline, text: str) -> None:
     assert run(pipeline, text).events == ()

@@ -38,7 +38,7 @@ SHAPES: list[tuple[str, str, dict[str, Any]]] = [
         {"kind": "direct", "cue": "said", "name": "Raychelle Omamo"},
     ),
     (  # guillemets
-        "Le ministre Jean-Yves Le Drian a prévenu. «Nous ne céderons pas», said Jean-Yves Le Drian.",
+        "The French minister was blunt. «Nous ne céderons pas», said Jean-Yves Le Drian.",
         "Nous ne céderons pas",
         {"kind": "direct"},
     ),
@@ -80,7 +80,7 @@ SHAPES: list[tuple[str, str, dict[str, Any]]] = [
          "outlet": "the Bangkok Post"},
     ),
     (  # mixed
-        'Ethiopian Prime Minister Abiy Ahmed said the rebels were "a cancer" that had to be removed.',
+        'Ethiopian Prime Minister Abiy Ahmed said the rebels were "a cancer" to be removed.',
         "a cancer",
         {"kind": "mixed", "name": "Abiy Ahmed"},
     ),

@@ -73,8 +73,11 @@ def _bounds(tokens: Sequence[Token]) -> Cue:
 
 def _phrases(tokens: Sequence[Token], phrases: Sequence[tuple[str, ...]]) -> list[Cue]:
     words = [t.lower_ for t in tokens]
+    firsts = {p[0] for p in phrases}
     found = []
-    for i in range(len(words)):
+    for i, word in enumerate(words):
+        if word not in firsts:
+            continue
         for phrase in phrases:
             if tuple(words[i : i + len(phrase)]) == phrase:
                 found.append(_bounds(tokens[i : i + len(phrase)]))

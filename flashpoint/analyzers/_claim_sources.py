@@ -115,10 +115,13 @@ class SourceContext:
     doc: Doc
     actors: Sequence[Actor] = ()
     quotes: Sequence[Quote] = ()
+    text: str = ""
     _mentions: list[tuple[int, int, Actor]] = field(default_factory=list)
     _persons: list[tuple[int, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if not self.text:
+            self.text = self.doc.text
         self._mentions = sorted(
             (m.start, m.end, a) for a in self.actors for m in a.mentions
         )
@@ -143,7 +146,7 @@ class SourceContext:
 def np_bounds(head: Token, within: tuple[int, int] | None = None) -> tuple[int, int]:
     """Character bounds of the noun phrase of ``head`` (its subtree, relative clauses cut,
     clipped to ``within``, usually the sentence)."""
-    lo, hi = within or (0, len(head.doc.text))
+    lo, hi = within or (0, 1 << 62)
     toks = [t for t in head.subtree
             if lo <= t.idx < hi and not t.is_space and not _inside_clause(t, head)]
     toks = [t for t in toks if not t.is_punct] or [head]
@@ -167,7 +170,7 @@ def source_of(ctx: SourceContext, head: Token,
     if head.pos_ == "PRON":
         return _pronoun_source(ctx, head)
     start, end = np_bounds(head, within)
-    text = ctx.doc.text[start:end]
+    text = ctx.text[start:end]
     words = {t.lower_ for t in head.subtree}
     lemma = head.lemma_.lower()
     actor = ctx.actor_at(start, end)

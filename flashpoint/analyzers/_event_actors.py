@@ -71,7 +71,8 @@ def from_article(article: Article, doc: Doc) -> ActorIndex:
     """The article's own actor mentions, or the gazetteer fallback when ``actors`` did not run."""
     ran = any(name.startswith("actors.") for name in article.analyzers)
     if ran or article.actors:
-        mentions = [Mention(m.start, m.end, a.id) for a in article.actors for m in a.mentions]
+        mentions = [Mention(m.start, m.end, a.id) for a in article.actors for m in a.mentions
+                    if a.kind != "region" or a.belongs_to]  # seas and macro-regions are places
         owners = {a.id: a.belongs_to for a in article.actors if a.belongs_to}
         return ActorIndex(mentions, owners, places=ActorIndex(fallback_mentions(doc)))
     return ActorIndex(fallback_mentions(doc))

@@ -25,10 +25,22 @@ from spacy.tokens import Token
 from ._plover import Entry, Lexicon
 
 TARGET_PREPS = frozenset({
-    "against", "on", "upon", "with", "to", "toward", "towards", "at", "into", "onto", "over", "for",
+    "against", "on", "upon", "with", "to", "toward", "towards", "at", "into", "onto", "for",
 })
+PREP_CATEGORIES: dict[str, frozenset[str]] = {
+    "at": frozenset({"ASSAULT", "THREATEN", "DISAPPROVE", "COERCE", "MOBILIZE"}),
+    "into": frozenset({"ASSAULT", "COERCE", "MOBILIZE", "INVESTIGATE", "CRIME"}),
+    "onto": frozenset({"ASSAULT", "COERCE", "MOBILIZE"}),
+    "for": frozenset({"AID", "SUPPORT", "AGREE", "COOPERATE"}),
+}
+"""Prepositions that mark a recipient only for some categories (``fired at X``, ``aid for X``;
+not ``helped at the hotel``, ``criticised X for its policy``)."""
+TOPIC_OBJECT_VERBS = frozenset({"discuss", "debate", "negotiate", "mediate", "bargain"})
+"""Verbs whose direct object is the topic, not the partner (``discussed trade``)."""
+SOURCE_OF_NOUNS = frozenset({"withdrawal", "pullout", "retreat", "surrender", "disarmament",
+                             "demobilization", "demobilisation"})
 SOURCE_OF_CATEGORIES = frozenset({
-    "AID", "SUPPORT", "COOPERATE", "AGREE", "CONSULT", "CONCEDE", "RETREAT",
+    "AID", "SUPPORT", "COOPERATE", "AGREE", "CONSULT", "CONCEDE",
 })
 SKIP_IN_ARGUMENTS = frozenset({"relcl", "advcl", "ccomp", "parataxis", "punct", "appos"})
 LOCATION_PREPS = frozenset({"in", "at", "near", "across", "outside", "inside", "around", "during",
@@ -63,7 +75,7 @@ NATURAL_CAUSES = frozenset({
     "heatwave", "famine", "cholera", "malaria", "covid", "influenza", "lightning", "eruption",
 })
 """Subjects that make "killed", "hit" or "destroyed" a disaster, not an assault."""
-FROM_TARGET_CATEGORIES = frozenset({"COERCE", "ASSAULT"})
+FROM_TARGET_CATEGORIES = frozenset({"COERCE", "ASSAULT", "RETREAT"})
 POINTED = frozenset({"at", "on", "against", "toward", "towards"})
 ACCUSING = frozenset({"accuse", "charge", "suspect", "blame", "convict", "sentence", "arrest",
                       "detain", "fine", "punish", "praise", "thank", "criticize", "criticise",
@@ -149,11 +161,17 @@ def verb_entry(tok: Token, lex: Lexicon) -> Entry | None:
         return None
     objects = _children(tok, "dobj")
     stops = lex.stop_objects.get(lemma, frozenset())
-    if any(_low(o) in stops or o.lower_ in stops for o in objects):
+    themes = objects + _children(tok, "nsubjpass") + ([tok.head] if tok.dep_ == "acl" else [])
+    if any(_low(o) in stops or o.lower_ in stops for o in themes):
         return None
     if objects and lemma in lex.intransitive:
         return None
     if any(_low(c) in lex.stop_complements for c in _children(tok, "xcomp")):
+        return None
+    if lemma in lex.pointed and not (
+        any(c.dep_ == "prep" and c.lower_ in POINTED for c in tok.children)
+        or any(_low(o) in lex.pointed[lemma] for o in objects)
+    ):
         return None
     if lemma in NEEDS_COMPLEMENT and not _has_complement(tok):
         return None
@@ -296,9 +314,13 @@ def _verb_arguments(trig: Trigger, verb: Token, gov: Token, lex: Lexicon) -> Non
         elif child.dep_ == "agent":
             trig.sources.extend(_pobjs(child))
     _objects(trig, verb, swap)
+    for prep in _children(verb, "prep"):
+        parties = _pobjs(prep) if prep.lower_ == "between" else []
+        if len(parties) >= 2:  # "mediated between X and Y"
+            trig.pairs.append((parties[0], parties[1]))
     if not trig.targets:
         for comp in _children(verb, "xcomp"):
-            _objects(trig, comp, False)
+            _objects(trig, comp, False, strict=False)
     if not trig.targets and trig.entry.category == "DEMAND":
         for comp in _children(verb, "ccomp"):
             trig.targets.extend(s for c in _children(comp, "nsubj", "nsubjpass")
@@ -320,9 +342,11 @@ def _reduced_passive(verb: Token) -> bool:
     )
 
 
-def _objects(trig: Trigger, verb: Token, swap: bool) -> None:
+def _objects(trig: Trigger, verb: Token, swap: bool, strict: bool = True) -> None:
     """Direct objects, datives and ``against/on/with/to...`` objects of ``verb``."""
     for child in verb.children:
+        if child.dep_ == "dobj" and _low(verb) in TOPIC_OBJECT_VERBS:
+            continue
         if child.dep_ in ("dobj", "dative") and child.i != trig.token.i:
             found = _pobjs(child) if child.pos_ == "ADP" else _with_conjuncts(child)
             (trig.sources if swap else trig.targets).extend(found)
@@ -330,9 +354,7 @@ def _objects(trig: Trigger, verb: Token, swap: bool) -> None:
             word = child.lower_
             if swap and word == "from":
                 trig.sources.extend(_pobjs(child))
-            elif (word in TARGET_PREPS and not _is_trigger_path(child, trig.token)) or (
-                word == "from" and trig.entry.category in FROM_TARGET_CATEGORIES
-            ):
+            elif _target_prep(child, trig, strict):
                 trig.targets.extend(_pobjs(child))
             elif word == "in" and trig.entry.category in FROM_TARGET_CATEGORIES:
                 trig.location_targets.extend(_pobjs(child))
@@ -340,6 +362,19 @@ def _objects(trig: Trigger, verb: Token, swap: bool) -> None:
             trig.location_targets.extend(
                 p for c in child.children if c.dep_ == "prep" and c.lower_ == "in"
                 for p in _pobjs(c))
+
+
+def _target_prep(prep: Token, trig: Trigger, strict: bool) -> bool:
+    """Whether a preposition of the verb introduces a recipient of this trigger's event."""
+    word, category = prep.lower_, trig.entry.category
+    if word == "from":
+        return category in FROM_TARGET_CATEGORIES
+    marks = _marks_target(word, category) or (not strict and word in TARGET_PREPS)
+    return marks and not _is_trigger_path(prep, trig.token)
+
+
+def _marks_target(word: str, category: str) -> bool:
+    return word in TARGET_PREPS and category in PREP_CATEGORIES.get(word, frozenset({category}))
 
 
 def _is_trigger_path(prep: Token, trigger: Token) -> bool:
@@ -365,10 +400,11 @@ def _noun_arguments(trig: Trigger, lex: Lexicon) -> None:
             if len(parties) >= 2:
                 trig.pairs.append((parties[0], parties[1]))
         elif dep == "prep" and word == "of":
-            (trig.sources if cat in SOURCE_OF_CATEGORIES else trig.targets).extend(_pobjs(child))
+            agentive = cat in SOURCE_OF_CATEGORIES or _low(noun) in SOURCE_OF_NOUNS
+            (trig.sources if agentive else trig.targets).extend(_pobjs(child))
         elif dep == "prep" and word == "from" and cat in SOURCE_OF_CATEGORIES:
             trig.sources.extend(_pobjs(child))
-        elif dep == "prep" and word in TARGET_PREPS:
+        elif dep == "prep" and _marks_target(word, cat):
             trig.targets.extend(_pobjs(child))
     _modifier_arguments(trig, modifiers)
     gov = governor(noun, lex)

@@ -12,6 +12,7 @@ with an intensity on the Goldstein (1992) -10..+10 scale (see
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ class Lexicon:
     """Verbs whose coordinated subjects act on each other (``X and Y met``)."""
     swap_roles: frozenset[str] = frozenset()
     """Verbs whose subject is the recipient (``X hosted Y``: Y visits X)."""
+    pointed: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    """Verbs that need an aim (``fired at X``) or a weapon object (``fired rockets``)."""
     needs_target: frozenset[str] = frozenset()
     """Verbs that make an event only with a recipient (``warned Finland``, not ``warned of``)."""
     stop_complements: frozenset[str] = frozenset()
@@ -135,6 +138,7 @@ def parse(data: dict[str, Any]) -> Lexicon:
         swap_roles=frozenset(data.get("swap_roles_verbs", ())),
         stop_complements=frozenset(data.get("stop_complements", ())),
         needs_target=frozenset(data.get("needs_target_verbs", ())),
+        pointed={k: frozenset(v) for k, v in data.get("pointed_verbs", {}).items()},
     )
 
 

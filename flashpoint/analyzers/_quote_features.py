@@ -16,6 +16,7 @@ features can never drift apart.
 from __future__ import annotations
 
 import bisect
+import gzip
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,7 +40,7 @@ PARENT_DEPS = frozenset(
      "compound", "nsubj", "npadvmod"}
 )
 QUOTE_CHARS = frozenset("\"“”«»„‟‘’'`")
-MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "quotes" / "model.json"
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "quotes" / "model.json.gz"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +189,8 @@ def quote_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candidate
     if after is not None:
         out.append(_quote_cand(doc, "quote:after", (quotes.spans[after],), cue, quotes))
     if before is not None and after is not None:
-        out.append(_quote_cand(doc, "quote:split", (quotes.spans[before], quotes.spans[after]), cue, quotes))
+        pair = (quotes.spans[before], quotes.spans[after])
+        out.append(_quote_cand(doc, "quote:split", pair, cue, quotes))
     return out
 
 
@@ -294,6 +296,10 @@ def cue_features(doc: Doc, tok: Token, quotes: Quotations) -> list[str]:
         f"head_dep={tok.head.dep_}", f"in_quote={in_quote}", f"sent_quotes={sent_quotes}",
         f"lemma_inq={lemma}|{in_quote}", f"lemma_sq={lemma}|{sent_quotes}",
     ]
+    near_quote = _adjacent_quote(doc, tok, quotes)
+    feats += [f"lemma_tag={lemma}|{tok.tag_}", f"near_quote={near_quote}",
+              f"lemma_nq={lemma}|{near_quote}", f"head_lemma={tok.head.lemma_.lower()}|{tok.dep_}"]
+    feats += [f"lemma_prep={lemma}|{c.lower_}" for c in tok.children if c.dep_ in ("prep", "prt")]
     feats += [f"child={d}" for d in deps]
     feats += [f"lemma_child={lemma}|{d}" for d in deps if d in CHILD_DEPS or d == "prep"]
     if subj is not None and subj.pos_ != "PRON":
@@ -301,6 +307,13 @@ def cue_features(doc: Doc, tok: Token, quotes: Quotations) -> list[str]:
     if tok.dep_ == "ROOT" or tok.head.i == tok.i:
         feats.append("is_root")
     return feats
+
+
+def _adjacent_quote(doc: Doc, tok: Token, quotes: Quotations) -> str:
+    """Whether a quotation sits right before or after ``tok`` (a few words away)."""
+    before = _quote_before(doc.text, tok, quotes) is not None
+    after = _quote_after(doc.text, tok, quotes) is not None
+    return "both" if before and after else "before" if before else "after" if after else "none"
 
 
 def content_features(doc: Doc, cue: Token, cand: Candidate) -> list[str]:
@@ -314,10 +327,12 @@ def content_features(doc: Doc, cue: Token, cand: Candidate) -> list[str]:
     kind = cand.kind
     has_ccomp = any(c.dep_ == "ccomp" for c in cue.children)
     feats = [
-        "bias", f"kind={kind}", f"kind_lemma={kind}|{lemma}", f"side={side}", f"kind_side={kind}|{side}",
+        "bias", f"kind={kind}", f"kind_lemma={kind}|{lemma}", f"side={side}",
+        f"kind_side={kind}|{side}",
         f"size={size}", f"kind_size={kind}|{size}", f"first={first.lower_}",
         f"kind_first={kind}|{first.lower_ if first.is_stop else first.pos_}",
-        f"head_pos={head.pos_}", f"head_ent={head.ent_type_ or '-'}", f"kind_ccomp={kind}|{has_ccomp}",
+        f"head_pos={head.pos_}", f"head_ent={head.ent_type_ or '-'}",
+        f"kind_ccomp={kind}|{has_ccomp}",
         f"kind_headpos={kind}|{head.pos_}", f"quote={cand.quote}",
         f"lemma_quote={lemma}|{cand.quote}", f"cue_pos={cue.pos_}",
     ]
@@ -380,7 +395,8 @@ def models_from_json(data: Mapping[str, object]) -> Models:
 
 @lru_cache(maxsize=1)
 def load_models() -> Models | None:
-    """The trained models shipped in ``flashpoint/data/quotes``; ``None`` if absent."""
+    """The models shipped in ``flashpoint/data/quotes`` (gzipped JSON); ``None`` if absent."""
     if not MODEL_PATH.is_file():
         return None
-    return models_from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as fh:
+        return models_from_json(json.load(fh))

@@ -8,8 +8,8 @@ Two things live here, both independent of the parse:
   re-opening each paragraph without closing the previous one), and degrades
   gracefully on unbalanced marks (a quote never runs past its paragraph unless
   the next paragraph re-opens it, and never beyond :data:`MAX_QUOTE_CHARS`).
-* word lists: verbs of saying and thinking, vague sources by kind, words that
-  introduce an outlet or audience.
+* word lists: vague sources by kind, and nouns that introduce an outlet or
+  audience.
 """
 
 from __future__ import annotations
@@ -138,34 +138,41 @@ def _has_words(text: str, s: int, e: int) -> bool:
 
 # --- word lists --------------------------------------------------------------------
 
-SPEECH_VERBS = frozenset(
-    ["say", "tell", "add", "explain", "note", "insist", "argue", "claim", "state", "declare", "announce", "assert", "stress", "emphasize", "emphasise", "warn", "write", "tweet", "post", "report", "reply", "respond", "answer", "ask", "acknowledge", "admit", "concede", "confirm", "deny", "suggest", "predict", "recall", "remark", "comment", "continue", "conclude", "observe", "point", "mention", "believe", "think", "feel", "hope", "fear", "expect", "doubt", "agree", "disagree", "contend", "maintain", "allege", "accuse", "charge", "urge", "vow", "promise", "pledge", "threaten", "boast", "complain", "lament", "joke", "quip", "estimate", "reckon", "caution", "recount", "describe", "reveal", "disclose", "indicate", "propose", "recommend", "testify", "tell", "announce", "proclaim", "reiterate", "repeat", "underline", "underscore", "concur", "counter", "retort", "rule", "dismiss", "reject", "know", "worry", "question", "wonder"]
-)
-"""Verbs whose subject is a speaker and whose clause or quote is what was said or thought."""
 
-FRAGMENT_CUES = frozenset({"say", "add", "tell", "write", "continue", "explain", "note", "ask"})
-"""Verbs that may stand alone next to a direct quote (``"…," he added.``)."""
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+_MEDIA = _words("""
+    media press outlet outlets newspaper newspapers paper channel broadcaster tabloid tabloids
+    report reports journalist journalists reporter reporters commentator commentators
+    blogger bloggers pundit pundits
+""")
+_EXPERTS = _words("""
+    expert experts analyst analysts observer observers scholar scholars specialist specialists
+    economist economists researcher researchers scientist scientists academic academics
+    critic critics
+""")
+_OFFICIALS = _words("""
+    official officials authorities diplomat diplomats spokesman spokeswoman spokesperson
+    representative representatives aide aides lawmaker lawmakers
+""")
+_ANONYMOUS = _words("source sources insider insiders witness witnesses someone people person")
 
 VAGUE_HEADS: dict[str, VagueKind] = {
-    **dict.fromkeys(
-        ["media", "press", "outlet", "newspaper", "paper", "channel", "broadcaster", "tabloid", "report", "reports", "journalist", "journalists", "reporter", "reporters", "commentator", "commentators", "blogger", "bloggers", "pundit", "pundits"], "media"),
-    **dict.fromkeys(
-        ["expert", "experts", "analyst", "analysts", "observer", "observers", "scholar", "scholars", "specialist", "specialists", "economist", "economists", "researcher", "researchers", "scientist", "scientists", "academic", "academics", "critic", "critics"], "experts"),
-    **dict.fromkeys(
-        ["official", "officials", "authority", "authorities", "government", "administration", "ministry", "diplomat", "diplomats", "spokesman", "spokeswoman", "spokesperson", "representative", "representatives", "aide", "aides", "lawmaker", "lawmakers"], "officials"),
-    **dict.fromkeys(
-        ["source", "sources", "insider", "insiders", "witness", "witnesses", "someone", "people", "person"],
-        "anonymous"),
+    **dict.fromkeys(_MEDIA, "media"),
+    **dict.fromkeys(_EXPERTS, "experts"),
+    **dict.fromkeys(_OFFICIALS, "officials"),
+    **dict.fromkeys(_ANONYMOUS, "anonymous"),
 }
 """Head nouns of vague sources, by kind; used only when the speaker names nobody."""
 
 VAGUE_PLURAL_ONLY = frozenset({"people", "person", "someone"})
 
-OUTLET_NOUNS = frozenset(
-    ["interview", "interviews", "comment", "comments", "remark", "remarks", "statement", "statements", "conversation", "speech", "address", "op-ed", "column", "article", "post", "tweet", "message", "letter", "briefing", "appearance"]
-)
+OUTLET_NOUNS = _words("""
+    interview interviews comment comments remark remarks statement statements conversation
+    speech address op-ed column article post tweet message letter briefing appearance
+""")
 """Nouns whose ``to``/``with`` complement names the outlet or audience (``in comments to X``)."""
 
-PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 PRONOUNS_PLURAL = frozenset({"they", "them", "we"})
-PRONOUNS_FIRST = frozenset({"i", "we", "me", "us"})

@@ -219,14 +219,18 @@ def _attribution(art: _Article, tokens: Sequence[Token], main: Token,
 
 
 def _quote_attribution(art: _Article, found: _Found, paragraph: int) -> None:
-    """Direct quotations: the quotes analyzer's quote, else a balanced quotation region."""
-    for quote in art.quotes:
-        c = quote.content
-        overlap = max(0, min(c.end, found.end) - max(c.start, found.start))
-        if overlap >= 0.5 * (found.end - found.start):
-            found.source = _quote_source(art, quote, found.source)
-            found.add("attributed", [(c.start, c.end)])
-            return
+    """Direct quotations and the quotes analyzer's quotes.
+
+    A direct quote (from the quotes analyzer, else a balanced quotation region) that fills
+    half the claim, or has a reporting verb beside it, makes the claim attributed. The
+    quotes analyzer's quotes are also linked (id, speaker's actor) to claims the rules
+    already attributed; its indirect quotes alone never make a claim attributed.
+    """
+    quote = _overlapping_quote(art, found)
+    if quote is not None and ("attributed" in found.statuses or quote.kind != "indirect"):
+        if "attributed" not in found.statuses:
+            found.add("attributed", [(quote.content.start, quote.content.end)])
+        found.source = _quote_source(art, quote, found.source)
     share = _quoted_share(art, found.start, found.end)
     if share == 0:
         return
@@ -247,6 +251,18 @@ def _quote_attribution(art: _Article, found: _Found, paragraph: int) -> None:
         found.source = art.speakers.get(paragraph, ClaimSource(kind="anonymous"))
 
 
+def _overlapping_quote(art: _Article, found: _Found) -> Quote | None:
+    """The quote that holds most of the claim, or an indirect quote inside the claim."""
+    for quote in art.quotes:
+        c = quote.content
+        overlap = max(0, min(c.end, found.end) - max(c.start, found.start))
+        inside = overlap >= 0.5 * (found.end - found.start)
+        holds = quote.kind == "indirect" and overlap >= 0.5 * (c.end - c.start)
+        if overlap and (inside or holds):
+            return quote
+    return None
+
+
 def _reporter_outside(art: _Article, found: _Found,
                       regions: Sequence[tuple[int, int]]) -> Token | None:
     """The speaker of a reporting verb outside the quotation ("..., the minister said")."""
@@ -263,6 +279,9 @@ def _reporter_outside(art: _Article, found: _Found,
 
 
 def _quote_source(art: _Article, quote: Quote, fallback: ClaimSource) -> ClaimSource:
+    if fallback.kind != "author":
+        return ClaimSource(kind=fallback.kind, name=fallback.name,
+                           actor=fallback.actor or quote.speaker.actor, quote=quote.id)
     sp = quote.speaker
     kind: SourceKind
     if sp.vague is not None:
@@ -276,9 +295,6 @@ def _quote_source(art: _Article, quote: Quote, fallback: ClaimSource) -> ClaimSo
                            actor=sp.actor, quote=quote.id)
     if sp.name is not None:
         return ClaimSource(kind="person", name=sp.name, quote=quote.id)
-    if fallback.kind != "author":
-        return ClaimSource(kind=fallback.kind, name=fallback.name, actor=fallback.actor,
-                           quote=quote.id)
     return ClaimSource(kind="anonymous", quote=quote.id)
 
 
@@ -291,8 +307,8 @@ def _modality(found: _Found, tokens: Sequence[Token], heads: Sequence[Token],
     found.add("hedged", cues.hedges(tokens))
     found.add("boosted", cues.boosters(tokens))
     cond = cues.conditionals(tokens)
-    would_only = cond and all(tokens[0].doc.text[s:e].lower() in ("would", "'d")
-                              for s, e in cond)
+    by_start = {t.idx: t.lower_ for t in tokens}
+    would_only = cond and all(by_start.get(s) in ("would", "'d") for s, _ in cond)
     if would_only and reported_past:
         found.add("prediction", cond)
     else:
@@ -313,12 +329,11 @@ def _predicates(heads: Sequence[Token]) -> list[Token]:
     return out
 
 
-def _finish(found: _Found, doc: Doc) -> Claim:
+def _finish(found: _Found, text: str) -> Claim:
     statuses: list[ClaimStatus] = [s for s in MODIFIERS if s in found.statuses]
     if not NOT_ASSERTED & set(statuses):
         statuses.insert(0, "asserted")
     spans = sorted({c for s in statuses for c in found.statuses.get(s, [])})
-    text = doc.text
     return Claim(span=Span.of(text, found.start, found.end), status=tuple(statuses),
                  source=found.source, cues=tuple(Span.of(text, s, e) for s, e in spans if s < e))
 
@@ -335,14 +350,14 @@ def _sentence_claims(art: _Article, start: int, end: int, paragraph: int) -> Ite
     heads, past = _attribution(art, own, main, found)
     _quote_attribution(art, found, paragraph)
     _modality(found, own, heads, past and "attributed" in found.statuses)
-    yield _finish(found, art.doc)
+    yield _finish(found, art.text)
     for verb in embedded:
         s, e = _clause_bounds(verb)
         sub = _Found(s, e)
         sub_tokens = [t for t in verb.subtree if not t.is_space]
         sub_heads, sub_past = _attribution(art, sub_tokens, verb, sub)
         _modality(sub, sub_tokens, sub_heads, sub_past)
-        yield _finish(sub, art.doc)
+        yield _finish(sub, art.text)
 
 
 def _paragraph_speakers(art: _Article, sents: Sequence[tuple[int, int, int]]) -> None:
@@ -410,7 +425,8 @@ def claims(inp: AnalysisInput) -> Mapping[str, Any]:
     bounds = [(s.span.start, s.span.end) for s in article.sentences]
     if not bounds:
         bounds = list(sentence_bounds(inp.doc))
-    ctx = SourceContext(doc=inp.doc, actors=article.actors, quotes=article.quotes)
+    ctx = SourceContext(doc=inp.doc, actors=article.actors, quotes=article.quotes,
+                        text=article.text)
     return {"claims": tuple(find_claims(article.text, inp.doc, bounds, ctx))}
 
 

@@ -59,14 +59,19 @@ def _covered(start: int, end: int, zones: Sequence[tuple[int, int]]) -> bool:
 def rule_spans(
     text: str, segments: Sequence[tuple[int, int]], quotes: Sequence[tuple[int, int]]
 ) -> Iterator[tuple[int, int]]:
-    """Spans proposed by cue rules (author-voice questions, scare quotes, certainty boosters)."""
+    """Spans proposed by cue rules (author-voice questions, scare quotes, certainty boosters).
+
+    Scare quotes are short quoted phrases (at most :data:`MAX_QUOTED_WORDS` words)
+    that are not all capitalised words (those are usually names or titles).
+    """
     for s, e in segments:
         sentence = text[s:e].rstrip()
         if sentence.endswith("?") and not _covered(s, e, quotes) and sentence[:1] not in "\"“«":
             yield s, s + len(sentence)
     for m in _QUOTED.finditer(text):
-        inner = m.group(1).strip()
-        if 0 < len(inner.split()) <= MAX_QUOTED_WORDS and not inner.endswith((".", ",")):
+        inner = m.group(1).strip().rstrip(",.;:!? ")
+        words = inner.split()
+        if 0 < len(words) <= MAX_QUOTED_WORDS and not all(w[:1].isupper() for w in words):
             start = m.start(1) + m.group(1).index(inner)
             yield start, start + len(inner)
     for m in _BOOSTER.finditer(text):

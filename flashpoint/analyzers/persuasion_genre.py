@@ -28,6 +28,11 @@ from dataclasses import dataclass
 
 from ..model import Article, Genre, Technique
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 SATIRE_OUTLETS = (
     "theonion", "the onion", "babylonbee", "babylon bee", "thedailymash", "daily mash",
     "newsthump", "waterfordwhispers", "waterford whispers", "thebeaverton", "the beaverton",
@@ -43,22 +48,25 @@ _SATIRE_STOCK = re.compile(
 )
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|«[^»]*»")
 _WORD = re.compile(r"[A-Za-z’']+")
-_FIRST_SG = frozenset("i me my mine myself i'm i’m i've i’ve i'd i’d".split())
-_FIRST_PL = frozenset("we us our ours ourselves let's let’s".split())
-_SECOND = frozenset("you your yours yourself yourselves".split())
-_MODAL = frozenset("should must ought shouldn't shouldn’t mustn't".split())
-_BOOSTERS = frozenset(
-    "clearly obviously surely undoubtedly certainly undeniably frankly simply truly "
-    "absurd disgraceful shameful outrageous reckless foolish cynical pathetic brilliant "
-    "naive scandalous appalling ridiculous grotesque hypocritical cowardly shameless "
-    "dangerous disastrous wise admirable courageous deplorable sheer utterly".split()
-)
+_FIRST_SG = _words("i me my mine myself i'm i’m i've i’ve i'd i’d")
+_FIRST_PL = _words("we us our ours ourselves let's let’s")
+_SECOND = _words("you your yours yourself yourselves")
+_MODAL = _words("should must ought shouldn't shouldn’t mustn't")
+_BOOSTERS = _words(
+        "clearly obviously surely undoubtedly certainly undeniably frankly simply truly "
+        "absurd disgraceful shameful outrageous reckless foolish cynical pathetic "
+        "brilliant naive scandalous appalling ridiculous grotesque hypocritical cowardly "
+        "shameless dangerous disastrous wise admirable courageous deplorable sheer "
+        "utterly"
+    )
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|told|according to|announced|stated|added|confirmed|reported|"
     r"declined to comment|spokesman|spokeswoman|spokesperson|press conference|statement)\b",
     re.IGNORECASE,
 )
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\(\w+\))?\s*[-—–]")
+_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\(\w+\))?\s*[-—–]"
+)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
 WEIGHTS: dict[str, float] = {

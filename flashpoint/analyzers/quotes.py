@@ -431,10 +431,8 @@ def outlet_span(cue: Token, cand: Candidate, exclude: set[int]) -> tuple[int, in
     for c in _outlet_scope(cue):
         if c.i in content:
             continue
-        if c.dep_ in ("dative", "dobj") and cue.lemma_ == "tell" and c.pos_ in ("NOUN", "PROPN",
-                                                                                 "PRON"):
-            if c.pos_ != "PRON":
-                return _subtree_span(c, content)
+        if c.dep_ in ("dative", "dobj") and cue.lemma_ == "tell" and c.pos_ in ("NOUN", "PROPN"):
+            return _subtree_span(c, content)
         if c.dep_ == "prep":
             hit = _prep_outlet(c, content)
             if hit:
@@ -449,7 +447,7 @@ _OUTLET_TEXT = re.compile(
 
 
 def outlet_by_text(text: str, cue: Token) -> tuple[int, int] | None:
-    """``in comments to X`` / ``in an interview with X`` on the cue's line, when the parse missed it."""
+    """``in comments to X`` / ``in an interview with X`` on the cue's line (parse missed it)."""
     line_start = text.rfind("\n", 0, cue.idx) + 1
     window_start = max(line_start, cue.idx - 200)
     line_end = text.find("\n", cue.idx)

@@ -10,6 +10,7 @@ hand-written lexicon of cue words per technique (:data:`CUES`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -20,36 +21,43 @@ _QUOTES = "\"“”«»„"
 CONTEXT_TOKENS = 120
 """A token's context bag covers its segment, cut into pieces of at most this many tokens."""
 
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Cue words per technique, written for flashpoint (not taken from any corpus).
 CUES: dict[str, frozenset[str]] = {
-    "fear": frozenset(
-        "threat threaten threatens danger dangerous destroy destroyed destruction catastrophe "
-        "catastrophic chaos invasion invade terror terrorist terrorists deadly collapse crisis "
-        "disaster annihilation extinction nightmare doom existential".split()
+    "fear": _words(
+        "threat threaten threatens danger dangerous destroy destroyed destruction "
+        "catastrophe catastrophic chaos invasion invade terror terrorist terrorists "
+        "deadly collapse crisis disaster annihilation extinction nightmare doom "
+        "existential"
     ),
-    "flag": frozenset(
-        "nation national patriot patriots patriotic homeland fatherland motherland our people "
-        "country sovereignty sacred heritage flag freedom values americans".split()
+    "flag": _words(
+        "nation national patriot patriots patriotic homeland fatherland motherland our "
+        "people country sovereignty sacred heritage flag freedom values americans"
     ),
-    "doubt": frozenset(
-        "really supposedly so-called alleged allegedly questionable credibility truly why whether "
-        "actually claim claims pretend pretends".split()
+    "doubt": _words(
+        "really supposedly so-called alleged allegedly questionable credibility truly why "
+        "whether actually claim claims pretend pretends"
     ),
-    "exaggeration": frozenset(
-        "never always totally completely entirely absolutely utterly everyone nobody nothing "
-        "everything worst best greatest biggest massive huge enormous unprecedented only merely "
-        "just mere tiny minor".split()
+    "exaggeration": _words(
+        "never always totally completely entirely absolutely utterly everyone nobody "
+        "nothing everything worst best greatest biggest massive huge enormous "
+        "unprecedented only merely just mere tiny minor"
     ),
-    "authority": frozenset(
-        "expert experts scientists professor according said says stated official officials study "
-        "studies report reports analyst analysts".split()
+    "authority": _words(
+        "expert experts scientists professor according said says stated official "
+        "officials study studies report reports analyst analysts"
     ),
-    "causal": frozenset("because therefore thus hence consequently cause caused causes led".split()),
-    "black_white": frozenset("either or only choice unless must whether alternative".split()),
-    "bandwagon": frozenset("everyone everybody majority millions all most popular".split()),
-    "hitler": frozenset("hitler nazi nazis fascist fascists stalin communist totalitarian".split()),
-    "whatabout": frozenset("what about hypocrisy hypocrite hypocritical yet while meanwhile".split()),
-    "cliche": frozenset("simply period enough end story that's it is what".split()),
+    "causal": _words("because therefore thus hence consequently cause caused causes led"),
+    "black_white": _words("either or only choice unless must whether alternative"),
+    "bandwagon": _words("everyone everybody majority millions all most popular"),
+    "hitler": _words("hitler nazi nazis fascist fascists stalin communist totalitarian"),
+    "whatabout": _words("what about hypocrisy hypocrite hypocritical yet while meanwhile"),
+    "cliche": _words("simply period enough end story that's it is what"),
 }
 
 
@@ -129,7 +137,7 @@ def span_features(
     span = text[start:end]
     words = [t.text.lower() for t in tokenize(span)]
     feats = [f"w={w}" for w in words]
-    feats += [f"b={a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    feats += [f"b={a}_{b}" for a, b in itertools.pairwise(words)]
     if words:
         feats += [f"first={words[0]}", f"last={words[-1]}"]
     feats.append(f"len={_bucket(len(words), (1, 2, 3, 5, 8, 12, 20, 35))}")
@@ -165,7 +173,7 @@ def span_features(
     caps = sum(1 for t in tokenize(span) if _shape(t.text) == "UPPER")
     if caps:
         feats.append(f"caps={_bucket(caps, (1, 2))}")
-    if words and words[0] in {"#"} or span.startswith("#"):
+    if (words and words[0] in {"#"}) or span.startswith("#"):
         feats.append("hashtag")
     feats += list(_cue_features(words, ""))
     return feats

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import FlashpointError
+from ..errors import BackboneMissing
 from . import features as F
 from .linear import FloatArray, HashedLinear, sigmoid, softmax
 
@@ -29,8 +29,8 @@ CLASSIFIER_SIZES = (2**18, 2**18)
 CLASSIFIER_WEIGHTS = (1.0, 1.0)
 HIGH, LOW = 0.25, 0.06
 """Default decoding thresholds (chosen on CV fold 0, see docs/persuasion.md)."""
-TEMPERATURE = 0.5
-"""Softmax temperature that turns the classifier's SVM margins into scores."""
+TEMPERATURE = 0.3
+"""Softmax temperature turning SVM margins into probabilities (best log-loss on CV fold 0)."""
 
 DEFINITIONS: dict[str, str] = {
     "Loaded_Language": "Words chosen for their emotional charge rather than their "
@@ -65,8 +65,8 @@ DEFINITIONS: dict[str, str] = {
 TECHNIQUES: tuple[str, ...] = tuple(DEFINITIONS)
 
 
-class ModelMissing(FlashpointError):
-    code = "E502"
+class ModelMissing(BackboneMissing):
+    """The technique model's files are absent (same code as a missing spaCy pipeline)."""
 
 
 @dataclass(frozen=True, slots=True)

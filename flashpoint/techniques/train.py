@@ -113,16 +113,27 @@ def fit_classifier(words: Rows, chars: Rows, y: Sequence[str], min_df: int = 2) 
 
 
 def train(
-    texts: Mapping[str, str], items: Sequence[Labelled], tagger: bool = True
+    texts: Mapping[str, str],
+    items: Sequence[Labelled],
+    tagger: bool = True,
+    tagger_articles: int | None = None,
 ) -> TechniqueModel:
-    """Train both parts on ``texts`` and their labelled spans (``tagger=False`` skips SI)."""
+    """Train both parts on ``texts`` and their labelled spans.
+
+    ``tagger=False`` skips span identification; ``tagger_articles`` trains the
+    tagger on a seeded subset of that many articles (for a quick check).
+    """
     gold: dict[str, list[tuple[int, int]]] = {}
     for x in items:
         gold.setdefault(x.article, []).append((x.start, x.end))
     words, chars = classifier_data(texts, items)
     classifier = fit_classifier(words, chars, [x.technique for x in items])
     if tagger:
-        local, context, y = tagger_data(texts, gold)
+        tag_texts = dict(texts)
+        if tagger_articles is not None:
+            keep = np.random.default_rng(SEED).permutation(sorted(texts))[:tagger_articles]
+            tag_texts = {str(a): texts[str(a)] for a in keep}
+        local, context, y = tagger_data(tag_texts, gold)
         tag = fit_tagger(local, context, y)
     else:
         tag = HashedLinear(
