@@ -5,7 +5,7 @@ TF-IDF blocks (word n-grams, ``char_wb`` character n-grams, and n-grams of
 part-of-speech tags). Training happens in ``scripts/train_claims.py`` with
 scikit-learn; the fitted vocabularies, IDF weights and coefficients are then
 exported to a compressed ``.npz`` under ``flashpoint/data/claims/`` and
-scored here with plain NumPy. The feature extraction below reproduces
+scored here in plain Python (NumPy only reads the arrays). The feature extraction reproduces
 scikit-learn's ``TfidfVectorizer`` (``sublinear_tf=True``, ``norm="l2"``)
 exactly; the training script checks the parity on every run.
 """
@@ -76,7 +76,7 @@ def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
     return grams
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Block:
     """One TF-IDF block: how to cut n-grams, its vocabulary, IDF and LR coefficients."""
 
@@ -96,15 +96,23 @@ class Block:
 
     def score(self, record: TextRecord) -> float:
         """This block's contribution to the logit: coef · l2norm(sublinear tf * idf)."""
-        counts = Counter(g for g in self.grams(record) if g in self.vocab)
-        if not counts:
-            return 0.0
-        idx = np.fromiter((self.vocab[g] for g in counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64,
-                         count=len(counts))
-        weights = tf * self.idf[idx]
-        norm = float(np.sqrt(np.dot(weights, weights)))
-        return float(np.dot(weights, self.coef[idx]) / norm) if norm else 0.0
+        vocab, idf, coef = self.vocab, self._idf, self._coef
+        dot = square = 0.0
+        for gram, count in Counter(self.grams(record)).items():
+            j = vocab.get(gram)
+            if j is not None:
+                w = (1.0 + math.log(count)) * idf[j]
+                dot += w * coef[j]
+                square += w * w
+        return dot / math.sqrt(square) if square else 0.0
+
+    @functools.cached_property
+    def _idf(self) -> list[float]:
+        return [float(x) for x in self.idf]
+
+    @functools.cached_property
+    def _coef(self) -> list[float]:
+        return [float(x) for x in self.coef]
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,9 +253,9 @@ def fit(spec: ModelSpec, records: Sequence[TextRecord], labels: Sequence[int],
 
 def _check_parity(blocks: Sequence[Block], intercept: float, records: Sequence[TextRecord],
                   expected: FloatArray) -> None:
-    """Raise unless the NumPy scorer reproduces scikit-learn's probabilities."""
+    """Raise unless the pure-Python scorer reproduces scikit-learn's probabilities."""
     model = LinearTextModel(name="check", blocks=tuple(blocks), intercept=intercept, meta={})
     got = np.asarray(model.proba_many(records))
     worst = float(np.max(np.abs(got - expected))) if len(records) else 0.0
     if worst > 1e-6:
-        raise AssertionError(f"NumPy scorer differs from scikit-learn by {worst:.2e}")
+        raise AssertionError(f"pure-Python scorer differs from scikit-learn by {worst:.2e}")

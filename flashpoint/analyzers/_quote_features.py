@@ -297,6 +297,9 @@ def cue_features(doc: Doc, tok: Token, quotes: Quotations) -> list[str]:
         f"lemma_inq={lemma}|{in_quote}", f"lemma_sq={lemma}|{sent_quotes}",
     ]
     near_quote = _adjacent_quote(doc, tok, quotes)
+    headline = _in_headline(doc, tok)
+    feats += [f"headline={headline}", f"lemma_headline={lemma}|{headline}",
+              f"lemma_subjcls={lemma}|{subj_cls}"]
     feats += [f"lemma_tag={lemma}|{tok.tag_}", f"near_quote={near_quote}",
               f"lemma_nq={lemma}|{near_quote}", f"head_lemma={tok.head.lemma_.lower()}|{tok.dep_}"]
     feats += [f"lemma_prep={lemma}|{c.lower_}" for c in tok.children if c.dep_ in ("prep", "prt")]
@@ -307,6 +310,18 @@ def cue_features(doc: Doc, tok: Token, quotes: Quotations) -> list[str]:
     if tok.dep_ == "ROOT" or tok.head.i == tok.i:
         feats.append("is_root")
     return feats
+
+
+def _in_headline(doc: Doc, tok: Token) -> bool:
+    """Whether ``tok`` sits on a title-cased line with no final full stop (a headline)."""
+    text = doc.text
+    lo = text.rfind("\n", 0, tok.idx) + 1
+    hi = text.find("\n", tok.idx)
+    line = text[lo:len(text) if hi < 0 else hi].strip()
+    words = [w for w in line.split() if w[:1].isalpha()]
+    if not words or line.endswith((".", "?", "!", '"', "”")) or len(words) > 25:
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _adjacent_quote(doc: Doc, tok: Token, quotes: Quotations) -> str:

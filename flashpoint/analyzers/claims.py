@@ -183,6 +183,8 @@ def _clause_bounds(verb: Token) -> tuple[int, int]:
         toks = toks[1:]
     while toks and toks[-1].is_punct and toks[-1].text not in "?”\"":
         toks = toks[:-1]
+    if not toks:
+        return verb.idx, verb.idx + len(verb.text)
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 

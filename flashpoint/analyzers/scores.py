@@ -3,7 +3,7 @@
 ``subjectivity`` is P(SUBJ) from a TF-IDF (word 1-2 grams + ``char_wb`` 1-4
 grams) logistic regression trained on CheckThat! 2025 Task 1 English train;
 ``checkworthiness`` is P(check-worthy) from word, character and POS-tag n-gram
-TF-IDF logistic regression trained on ClaimBuster. Both are scored with NumPy
+TF-IDF logistic regression trained on ClaimBuster. Both are scored in plain Python
 from weights committed under ``flashpoint/data/claims/`` (see
 ``scripts/train_claims.py`` and ``docs/claims.md``).
 """
