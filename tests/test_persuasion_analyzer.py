@@ -89,3 +89,22 @@ def test_degenerate_text_never_fails(nlp: Language, text: str) -> None:
     article.check_offsets()
     if not text.strip():
         assert article.techniques == () and article.genre is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Critics call the plan a \"peace dividend\" for oligarchs.", ["peace dividend"]),
+        ("The so-called “special operation,” he wrote, goes on.", ["special operation"]),
+        ("\"We will win,\" he said. \"Never doubt it.\"", []),  # quotations, not scare quotes
+        ("The \"Sea Breeze\" exercise began on Monday.", []),  # a name
+        ("Why is nobody asking about the money?", ["Why is nobody asking about the money?"]),
+        ("\"Why now?\" the envoy asked.", []),  # someone else's question
+        ("It is abundantly clear that the talks failed.", ["It is abundantly clear"]),
+        ("Make no mistake: the border will close.", ["Make no mistake"]),
+    ],
+)
+def test_rule_spans(text: str, expected: list[str]) -> None:
+    segments = [(0, len(text))]
+    found = [text[s:e] for s, e in persuasion.rule_spans(text, segments, [])]
+    assert found == expected

@@ -12,6 +12,7 @@ from flashpoint.analyzers import persuasion_genre as G
 from flashpoint.model import Article, Metadata
 
 DEV = Path(__file__).parent / "data" / "persuasion_genre.jsonl"
+HOLDOUT = Path(__file__).parent / "data" / "persuasion_genre_holdout.jsonl"
 _SENT = re.compile(r"[^\n.?!]+[.?!]?")
 
 
@@ -19,15 +20,17 @@ def segments(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENT.finditer(text) if m.group().strip()]
 
 
-def test_dev_set_accuracy() -> None:
-    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
+@pytest.mark.parametrize(("path", "floor"), [(DEV, 0.9), (HOLDOUT, 0.7)])
+def test_labelled_set_accuracy(path: Path, floor: float) -> None:
+    """The dev set shaped the weights; the holdout set was written after they were frozen."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert {r["label"] for r in rows} == {"opinion", "reporting", "satire"}
     right = 0
     for r in rows:
         genre = G.classify(r["text"], segments(r["text"]))
         assert genre is not None
         right += genre.label == r["label"]
-    assert right / len(rows) >= 0.9
+    assert right / len(rows) >= floor
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from flashpoint import evaluation
 from flashpoint.analyzers._quote_rules import quotations
 from flashpoint.evaluation import quotes as ev
 from flashpoint.model import Quote, Span, Speaker
@@ -105,3 +106,26 @@ def test_quotes_source_right_by_name() -> None:
     assert ev.source_right(text, q, gold) is False  # "Obama" is not in the gold span "He"
     gold2 = ev.GoldAttribution(((27, 38),), ((22, 26),), ((0, 9),))
     assert ev.source_right(text, q, gold2) is True
+
+
+@pytest.mark.model
+def test_quotes_run_scores_a_polnear_directory(tmp_path: Path) -> None:
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    text = "Peruvian officials said the mine would reopen next week."
+    start = text.index("the mine")
+    (tmp_path / "text" / "peru.txt").write_text(text)
+    (tmp_path / "attributions" / "peru_abcd.ann").write_text(
+        f"T1\tSource 0 18\tPeruvian officials\nT2\tCue 19 23\tsaid\n"
+        f"T3\tContent {start} {len(text) - 1}\t{text[start:-1]}\n"
+        "E1\tContent:T3 Cue:T2 Source:T1\n"
+    )
+    result = ev.run(tmp_path, pipeline=False)
+    assert result["articles"] == 1
+    assert result["metrics"]["content_exact_f1"] == 1.0
+    assert result["metrics"]["source_f1"] == 1.0
+
+
+def test_quotes_run_raises_dataset_missing(tmp_path: Path) -> None:
+    with pytest.raises(evaluation.DatasetMissing):
+        ev.run(tmp_path / "absent")

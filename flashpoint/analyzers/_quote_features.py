@@ -315,8 +315,10 @@ def cue_features(doc: Doc, tok: Token, quotes: Quotations) -> list[str]:
 def _in_headline(doc: Doc, tok: Token) -> bool:
     """Whether ``tok`` sits on a title-cased line with no final full stop (a headline)."""
     text = doc.text
-    lo = text.rfind("\n", 0, tok.idx) + 1
-    hi = text.find("\n", tok.idx)
+    lo = text.rfind("\n", max(0, tok.idx - 300), tok.idx) + 1
+    hi = text.find("\n", tok.idx, tok.idx + 300)
+    if (lo == 0 and tok.idx > 300) or (hi < 0 and tok.idx + 300 < len(text)):
+        return False  # a line this long is no headline (and the search stays bounded)
     line = text[lo:len(text) if hi < 0 else hi].strip()
     words = [w for w in line.split() if w[:1].isalpha()]
     if not words or line.endswith((".", "?", "!", '"', "”")) or len(words) > 25:

@@ -61,15 +61,21 @@ def rule_spans(
 ) -> Iterator[tuple[int, int]]:
     """Spans proposed by cue rules (author-voice questions, scare quotes, certainty boosters).
 
-    Scare quotes are short quoted phrases (at most :data:`MAX_QUOTED_WORDS` words)
-    that are not all capitalised words (those are usually names or titles).
+    Scare quotes are short quoted phrases inside a sentence (at most
+    :data:`MAX_QUOTED_WORDS` words, no space inside the marks, not a question or
+    exclamation) that are not all capitalised words (those are usually names or titles).
     """
     for s, e in segments:
         sentence = text[s:e].rstrip()
         if sentence.endswith("?") and not _covered(s, e, quotes) and sentence[:1] not in "\"“«":
             yield s, s + len(sentence)
     for m in _QUOTED.finditer(text):
-        inner = m.group(1).strip().rstrip(",.;:!? ")
+        if m.group(1)[:1].isspace() or m.group(1)[-1:].isspace():
+            continue  # a closing mark taken for an opening one: '..." he said "...'
+        before = text[max(0, m.start() - 80) : m.start()].rstrip()[-1:]
+        if before in ("", ".", "!", "?", "\n") or m.group(1).rstrip()[-1:] in "?!":
+            continue  # quoted speech opening a sentence, or a quoted question: not scare quotes
+        inner = m.group(1).rstrip(",.;:!? ")
         words = inner.split()
         if 0 < len(words) <= MAX_QUOTED_WORDS and not all(w[:1].isupper() for w in words):
             start = m.start(1) + m.group(1).index(inner)

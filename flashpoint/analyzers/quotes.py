@@ -15,8 +15,8 @@ How it works, on the spaCy parse:
    head of an attribution cue.
 3. For each cue, candidate contents come from the parse (clausal complement,
    object, the clause an ``according to`` hangs on, adjacent quotations) and
-   a linear **content model** picks one. Cues are taken outermost first; a cue
-   inside an accepted content is a nested attribution and is not reported.
+   a linear **content model** picks one. Cues are taken most confident first; a
+   cue inside an accepted content is a nested attribution and is not reported.
 4. A quotation split by its cue (``"…," he added. "…"``) is joined as one
    quote with several ``parts``.
 5. The speaker comes from the cue's subject (or the object of ``according
@@ -78,14 +78,18 @@ def _depth(tok: Token) -> int:
 
 
 def find_attributions(doc: Doc, quotes: Quotations, models: Models) -> list[Found]:
-    """Cues above threshold, each with its best content; outermost first, no nesting."""
+    """Cues above threshold, each with its best content; most confident first, no nesting.
+
+    A cue inside an accepted content, or a content overlapping an accepted one, is
+    dropped: PolNeAR (like most readers) wants the outermost attribution only.
+    """
     scored = []
     for tok in doc:
         if tok.pos_ in CUE_POS or tok.lower_ == "according":
             s = models.cue.score(cue_features(doc, tok, quotes))
             if s >= models.cue.threshold:
                 scored.append((s, tok))
-    scored.sort(key=lambda st: (_depth(st[1]), -st[0], st[1].i))
+    scored.sort(key=lambda st: (-st[0], st[1].i))
     taken: set[int] = set()
     found: list[Found] = []
     for s, tok in scored:
@@ -283,10 +287,14 @@ class Mention:
 class Resolver:
     """Nearest-compatible-antecedent resolution over speakers and PERSON entities."""
 
-    def __init__(self, doc: Doc, text: str, actors: Sequence[Actor]) -> None:
+    def __init__(
+        self, doc: Doc, text: str, actors: Sequence[Actor], quotes: Quotations | None = None
+    ) -> None:
         self.doc = doc
         self.text = text
         self.actors = actors
+        self.quotes = quotes or Quotations([])
+        self.sents = list(doc.sents)
         self.speakers: list[Mention] = []
 
     def actor_for(self, start: int, end: int) -> str | None:
@@ -343,11 +351,12 @@ class Resolver:
 
     def _nearest_entity(self, tok: Token, want: Iterable[str]) -> Mention | None:
         want = set(want)
-        sents = list(self.doc.sents)
+        sents = self.sents
         idx = next((k for k, s in enumerate(sents) if s.start <= tok.i < s.end), 0)
         for k in range(idx, max(-1, idx - MAX_SENT_BACK), -1):
             sent = sents[k]
-            ents = [e for e in sent.ents if e.label_ in want and e.end <= tok.i]
+            ents = [e for e in sent.ents if e.label_ in want and e.end <= tok.i
+                    and self.quotes.containing(e.start_char) is None]
             if not ents:
                 continue
             subjects = [e for e in ents if any(t.dep_ in ("nsubj", "nsubjpass") or
@@ -446,15 +455,24 @@ _OUTLET_TEXT = re.compile(
 )
 
 
-def outlet_by_text(text: str, cue: Token) -> tuple[int, int] | None:
-    """``in comments to X`` / ``in an interview with X`` on the cue's line (parse missed it)."""
-    line_start = text.rfind("\n", 0, cue.idx) + 1
-    window_start = max(line_start, cue.idx - 200)
-    line_end = text.find("\n", cue.idx)
-    window_end = min(len(text) if line_end < 0 else line_end, cue.idx + 150)
-    for m in _OUTLET_TEXT.finditer(text, window_start, window_end):
-        a, b = m.span("name")
-        return a, word_end(text, b)
+def outlet_by_text(text: str, cue: Token, content_start: int) -> tuple[int, int] | None:
+    """``in comments to X`` / ``in an interview with X`` near the cue (when the parse missed it).
+
+    Looks on the cue's line and, for a quotation introduced by a line ending in a
+    colon (``In comments to X, he said:``), on that line too.
+    """
+    windows = []
+    line_start = text.rfind("\n", max(0, cue.idx - 200), cue.idx) + 1
+    line_end = text.find("\n", cue.idx, cue.idx + 150)
+    windows.append((max(line_start, cue.idx - 200),
+                    min(len(text) if line_end < 0 else line_end, cue.idx + 150)))
+    intro = text[:content_start].rstrip()
+    if intro.endswith(":") and "\n" in text[len(intro):content_start]:
+        windows.append((max(text.rfind("\n", 0, len(intro)) + 1, len(intro) - 200), len(intro)))
+    for lo, hi in windows:
+        for m in _OUTLET_TEXT.finditer(text, lo, hi):
+            a, b = m.span("name")
+            return a, word_end(text, b)
     return None
 
 
@@ -566,7 +584,7 @@ def extract(
     for f in found:
         f.chars = content_chars(doc, f.content)
     attach_orphans(text, found, quotes)
-    res = Resolver(doc, text, actors)
+    res = Resolver(doc, text, actors, quotes)
     out = []
     for n, f in enumerate(found, 1):
         chars = _trim_chars(text, f.chars)
@@ -575,7 +593,7 @@ def extract(
         cue_ids = cue_span_tokens(f.cue, f.content)
         exclude = set(f.content.tokens) | set(cue_ids)
         speaker = make_speaker(doc, text, f.cue, exclude, res)
-        outlet = outlet_span(f.cue, f.content, exclude) or outlet_by_text(text, f.cue)
+        outlet = outlet_span(f.cue, f.content, exclude) or outlet_by_text(text, f.cue, chars[0][0])
         cue = Span.of(text, doc[cue_ids[0]].idx, doc[cue_ids[-1]].idx + len(doc[cue_ids[-1]]))
         parts = tuple(Span.of(text, s, e) for s, e in chars) if len(chars) > 1 else ()
         out.append(Quote(

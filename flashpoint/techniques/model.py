@@ -29,8 +29,8 @@ CLASSIFIER_SIZES = (2**18, 2**18)
 CLASSIFIER_WEIGHTS = (1.0, 1.0)
 HIGH, LOW = 0.25, 0.06
 """Default decoding thresholds (chosen on CV fold 0, see docs/persuasion.md)."""
-TEMPERATURE = 0.3
-"""Softmax temperature turning SVM margins into probabilities (best log-loss on CV fold 0)."""
+TEMPERATURE = 1.0
+"""Softmax temperature of the classifier's logits (1: multinomial logistic regression as fitted)."""
 
 DEFINITIONS: dict[str, str] = {
     "Loaded_Language": "Words chosen for their emotional charge rather than their "

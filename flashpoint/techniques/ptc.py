@@ -65,11 +65,17 @@ def read_articles(root: Path) -> dict[str, str]:
 
 
 def read_tc_labels(root: Path) -> list[Labelled]:
-    """Gold technique spans of a PTC directory (per-article ``*.labels`` or one file)."""
+    """Gold technique spans of a PTC directory.
+
+    Read from the ``*.labels`` files of its first sub-folder named like
+    ``*task2*``, ``*technique*`` or ``labels``; else from ``*TC*``/``*task2*``
+    label files lying in the directory itself.
+    """
     files: list[Path] = []
-    for name in ("train-labels-task2-technique-classification", "labels"):
-        if (root / name).is_dir():
-            files = sorted((root / name).glob("*.labels"))
+    folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    for folder in folders:
+        if "task2" in folder.name or "technique" in folder.name or folder.name == "labels":
+            files = sorted(folder.glob("*.labels"))
             break
     if not files:
         files = sorted(p for p in root.glob("*.labels") if "TC" in p.name or "task2" in p.name)

