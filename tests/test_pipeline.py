@@ -98,3 +98,9 @@ def test_pipeline_workers_give_the_same_results_in_order(nlp: Language) -> None:
     articles = [Article(text=t, source=str(i)) for i, t in enumerate(texts)]
     pipeline = Pipeline([sentences.ANALYZER], nlp=nlp, batch_size=2)
     assert list(pipeline.run(articles, workers=2)) == list(pipeline.run(articles))
+
+
+def test_pipeline_select_adds_what_a_selected_analyzer_requires() -> None:
+    needs = _analyzer("needs.v1", _genre, ("genre",), requires=frozenset({"sentences"}))
+    chosen = select([sentences.ANALYZER, needs], ["needs"])
+    assert [a.name for a in chosen] == ["sentences.v1", "needs.v1"]

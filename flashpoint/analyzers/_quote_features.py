@@ -79,6 +79,20 @@ class Quotations:
         return [i for i in range(lo, hi) if self.spans[i][1] <= end + 1]
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, cached on the Doc: spaCy rebuilds the string on every access.
+
+    The cache is keyed by the Doc's identity, so a Doc merged from cached chunks
+    (``Doc.from_docs`` copies ``user_data``) never reuses a chunk's text.
+    """
+    cached = doc.user_data.get("flashpoint.text")
+    if isinstance(cached, tuple) and cached[0] == id(doc) and isinstance(cached[1], str):
+        return cached[1]
+    text: str = doc.text
+    doc.user_data["flashpoint.text"] = (id(doc), text)
+    return text
+
+
 def token_range(doc: Doc, start: int, end: int) -> tuple[int, ...]:
     """Indices of the tokens overlapping characters ``[start, end)``."""
     first = doc.char_span(start, end, alignment_mode="expand")
@@ -171,7 +185,7 @@ def content_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candida
 def quote_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candidate]:
     """Quotations that may be the cue's content: in its sentence, right before or right after."""
     sent = cue.sent
-    text = doc.text
+    text = doc_text(doc)
     if quotes.containing(cue.idx) is not None:
         return []
     inside = quotes.starting(sent.start_char, sent.end_char)
@@ -250,7 +264,7 @@ def _closing_gap(gap: str) -> bool:
 def _quote_cand(
     doc: Doc, kind: str, chars: tuple[tuple[int, int], ...], cue: Token, quotes: Quotations
 ) -> Candidate:
-    chars = continued(doc.text, cue, chars, quotes)
+    chars = continued(doc_text(doc), cue, chars, quotes)
     toks: list[int] = []
     for s, e in chars:
         toks.extend(token_range(doc, s, e))
@@ -314,7 +328,7 @@ def cue_features(doc: Doc, tok: Token, quotes: Quotations) -> list[str]:
 
 def _in_headline(doc: Doc, tok: Token) -> bool:
     """Whether ``tok`` sits on a title-cased line with no final full stop (a headline)."""
-    text = doc.text
+    text = doc_text(doc)
     lo = text.rfind("\n", max(0, tok.idx - 300), tok.idx) + 1
     hi = text.find("\n", tok.idx, tok.idx + 300)
     if (lo == 0 and tok.idx > 300) or (hi < 0 and tok.idx + 300 < len(text)):
@@ -328,8 +342,8 @@ def _in_headline(doc: Doc, tok: Token) -> bool:
 
 def _adjacent_quote(doc: Doc, tok: Token, quotes: Quotations) -> str:
     """Whether a quotation sits right before or after ``tok`` (a few words away)."""
-    before = _quote_before(doc.text, tok, quotes) is not None
-    after = _quote_after(doc.text, tok, quotes) is not None
+    before = _quote_before(doc_text(doc), tok, quotes) is not None
+    after = _quote_after(doc_text(doc), tok, quotes) is not None
     return "both" if before and after else "before" if before else "after" if after else "none"
 
 

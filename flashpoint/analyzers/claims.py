@@ -449,6 +449,6 @@ ANALYZER = Analyzer(
     name="claims.v1",
     func=claims,
     produces=("claims",),
-    requires=frozenset({"doc", "sentences"}),
+    requires=frozenset({"doc", "sentences", "actors", "quotes"}),
     description="Claims with status (asserted, attributed, hedged, ...), source and cues.",
 )

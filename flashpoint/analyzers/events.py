@@ -290,6 +290,6 @@ ANALYZER = Analyzer(
     name="events.v1",
     func=events,
     produces=("events",),
-    requires=frozenset({"doc", "sentences"}),
+    requires=frozenset({"doc", "sentences", "actors", "quotes", "claims"}),
     description="PLOVER events between actors, with intensity and mode, tied to their sentence.",
 )

@@ -47,6 +47,7 @@ from ._quote_features import (
     content_candidates,
     content_features,
     cue_features,
+    doc_text,
     load_models,
 )
 
@@ -190,12 +191,12 @@ def _subtree_span(tok: Token, exclude: set[int]) -> tuple[int, int] | None:
         run.pop()
     if not run:
         return None
-    return doc[run[0]].idx, word_end(doc.text, doc[run[-1]].idx + len(doc[run[-1]].text))
+    return doc[run[0]].idx, word_end(doc_text(doc), doc[run[-1]].idx + len(doc[run[-1]].text))
 
 
 def _line_break(doc: Doc, a: int, b: int) -> bool:
     """Whether a line break separates tokens ``a`` and ``b`` (adjacent, ``a < b``)."""
-    return "\n" in doc.text[doc[a].idx:doc[b].idx]
+    return "\n" in doc_text(doc)[doc[a].idx:doc[b].idx]
 
 
 def word_end(text: str, end: int) -> int:
@@ -244,7 +245,7 @@ def _descriptor(doc: Doc, head: Token, name: tuple[int, int, str] | None) -> tup
         return None
     first = min(t.left_edge.i for t in mods)
     last_end = name[0]
-    line_start = doc.text.rfind("\n", 0, name[0]) + 1
+    line_start = doc_text(doc).rfind("\n", 0, name[0]) + 1
     toks = [t for t in doc[first:head.i + 1]
             if t.idx + len(t.text) <= last_end and t.idx >= line_start]
     while toks and (toks[0].is_punct or toks[0].pos_ == "DET"):
@@ -415,7 +416,7 @@ def make_speaker(doc: Doc, text: str, cue: Token, exclude: set[int], res: Resolv
 
 def _on_cue_line(head: Token, cue: Token) -> Token:
     """The highest token of ``head``'s subtree on the cue's line (headlines glued by the parser)."""
-    text = cue.doc.text
+    text = doc_text(cue.doc)
     lo = text.rfind("\n", 0, cue.idx) + 1
     hi = text.find("\n", cue.idx)
     hi = len(text) if hi < 0 else hi
@@ -576,7 +577,7 @@ def extract(
 ) -> tuple[Quote, ...]:
     """All attributions in a parsed text, as :class:`Quote` objects in text order."""
     models = models or load_models()
-    text = doc.text
+    text = doc_text(doc)
     if models is None or not text.strip():
         return ()
     quotes = Quotations(rules.quotations(text))

