@@ -127,25 +127,33 @@ class Layer:
     def __call__(self, x: F32, bias: F32) -> F32:
         """``x`` (batch, tokens, hidden); ``bias`` (batch, 1, 1, tokens) is 0 or -1e4.
 
-        Dense products run on 2-D views (one BLAS call each); the attention
-        products use ``einsum`` (small per-head matrices, no BLAS threading).
+        Dense products run on 2-D views (one BLAS call each); the forward pass
+        is meant to run with one BLAS thread (see :meth:`Encoder.pooled`).
         """
         b, n, h = x.shape
         d = h // HEADS
         flat = x.reshape(b * n, h)
-        qkv = (flat @ self.qkv + self.qkv_b).reshape(b, n, 3, HEADS, d)
-        q, k, v = qkv[:, :, 0], qkv[:, :, 1], qkv[:, :, 2]
-        scores = np.einsum("bqhd,bkhd->bhqk", q, k) * np.float32(1.0 / np.sqrt(d)) + bias
+        qkv = (flat @ self.qkv + self.qkv_b).reshape(b, n, 3, HEADS, d).transpose(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        scores = (q @ k.transpose(0, 1, 3, 2)) * np.float32(1.0 / np.sqrt(d)) + bias
         scores -= scores.max(axis=-1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=-1, keepdims=True)
-        ctx = np.einsum("bhqk,bkhd->bqhd", scores, v).reshape(b * n, h)
+        ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(b * n, h)
         flat = layer_norm(flat + ctx @ self.out + self.out_b, self.ln1_w, self.ln1_b)
         up = flat @ self.up + self.up_b
-        gelu: F32 = (up * np.float32(0.5) * (np.float32(1.0) + erf(up * np.float32(2**-0.5))))
-        flat = layer_norm(flat + gelu.astype(np.float32) @ self.down + self.down_b,
+        flat = layer_norm(flat + gelu(up) @ self.down + self.down_b,
                           self.ln2_w, self.ln2_b)
         return flat.reshape(b, n, h)
+
+
+def gelu(x: F32) -> F32:
+    """Exact (erf) GELU, as BERT uses (``scipy.special.erf``, in place where it can)."""
+    out: F32 = erf(x * np.float32(2**-0.5))
+    out += np.float32(1.0)
+    out *= x
+    out *= np.float32(0.5)
+    return out
 
 
 def layer_norm(x: F32, w: F32, b: F32) -> F32:

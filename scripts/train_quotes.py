@@ -180,7 +180,9 @@ def main() -> None:
     if not args.holdout:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps(to_json(models), ensure_ascii=False, separators=(",", ":"))
-        with gzip.GzipFile(args.out, "wb", mtime=0) as fh:  # mtime=0: same bytes every run
+        with args.out.open("wb") as raw, gzip.GzipFile(
+            filename="", mode="wb", fileobj=raw, mtime=0  # no name, no time: same bytes every run
+        ) as fh:
             fh.write(data.encode("utf-8"))
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
     print(f"{time.monotonic() - began:.0f} s")

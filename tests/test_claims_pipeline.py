@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from flashpoint.analyzers import claims, scores, sentences
+from flashpoint.analyzers import BUILTIN
 from flashpoint.model import Article
-from flashpoint.pipeline import Pipeline
+from flashpoint.pipeline import Pipeline, select
 
 pytestmark = pytest.mark.model
+
+CLAIMS = select(BUILTIN, ["sentence_scores", "claims"])
+"""The claims analyzer with everything it requires (sentences, actors, quotes) and scores."""
 
 TEXT = (
     "Tensions rise on the Danube\n\n"
@@ -22,7 +25,7 @@ TEXT = (
 
 @pytest.fixture(scope="module")
 def analysed(nlp: Language) -> Article:
-    pipe = Pipeline([sentences.ANALYZER, scores.ANALYZER, claims.ANALYZER], nlp=nlp)
+    pipe = Pipeline(CLAIMS, nlp=nlp)
     (article,) = pipe.run([Article(text=TEXT, source="test")])
     assert not article.failures
     return article
@@ -55,7 +58,7 @@ def test_claims_cover_the_statements(analysed: Article) -> None:
     "Министр заявил, что переговоры продолжатся завтра.",
 ])
 def test_degenerate_text_never_fails(nlp: Language, text: str) -> None:
-    pipe = Pipeline([sentences.ANALYZER, scores.ANALYZER, claims.ANALYZER], nlp=nlp)
+    pipe = Pipeline(CLAIMS, nlp=nlp)
     (article,) = pipe.run([Article(text=text, source="degenerate")])
     assert not article.failures
     article.check_offsets()

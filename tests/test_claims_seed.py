@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from flashpoint.analyzers import actors, claims, scores, sentences
+from flashpoint.analyzers import BUILTIN
 from flashpoint.evaluation import default_datasets_dir
 from flashpoint.model import Article, Claim
-from flashpoint.pipeline import Pipeline
+from flashpoint.pipeline import Pipeline, select
 
 pytestmark = pytest.mark.model
 
@@ -27,8 +27,7 @@ def seed_claims(nlp: Language) -> list[Claim]:
     if not files:
         pytest.skip(f"seed article not found under {SEED_DIR}")
     text = Path(files[0]).read_text(encoding="utf-8")
-    pipe = Pipeline([sentences.ANALYZER, actors.ANALYZER, scores.ANALYZER, claims.ANALYZER],
-                    nlp=nlp)
+    pipe = Pipeline(select(BUILTIN, ["sentence_scores", "claims"]), nlp=nlp)
     (article,) = pipe.run([Article(text=text, source="seed")])
     assert not article.failures
     return list(article.claims)

@@ -201,3 +201,15 @@ def test_quotes_degenerate_text_does_not_crash(nlp: Language, text: str) -> None
     qs = run(nlp, text)
     for q in qs:
         assert text[q.content.start:q.content.end] == q.content.text
+
+
+@pytest.mark.model
+def test_quotes_name_colon_lines_but_not_labels(nlp: Language) -> None:
+    text = ("Zelensky: ‘We will not trade territory for peace’\n\n"
+            "Note: this story has been updated.\n\n"
+            "Lukashenko: Minsk is ready to host new talks.")
+    qs = run(nlp, text)
+    direct = find(qs, "We will not trade territory")
+    assert direct.kind == "direct" and direct.speaker.name == "Zelensky"
+    assert find(qs, "Minsk is ready").speaker.name == "Lukashenko"
+    assert not [q for q in qs if "story has been updated" in q.content.text]

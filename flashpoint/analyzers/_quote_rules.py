@@ -176,3 +176,10 @@ OUTLET_NOUNS = _words("""
 """Nouns whose ``to``/``with`` complement names the outlet or audience (``in comments to X``)."""
 
 PRONOUNS_PLURAL = frozenset({"they", "them", "we"})
+
+NOT_SPEAKERS = _words("""
+    note editor editor's update updated photo photos related watch read correction credit
+    video image images tags follow subscribe source sources see also more listen contact
+    published posted date by warning
+""")
+"""Line-initial words before a colon that introduce no speaker (``Note: …``, ``Photo: …``)."""

@@ -18,7 +18,9 @@ How it works, on the spaCy parse:
    a linear **content model** picks one. Cues are taken most confident first; a
    cue inside an accepted content is a nested attribution and is not reported.
 4. A quotation split by its cue (``"…," he added. "…"``) is joined as one
-   quote with several ``parts``.
+   quote with several ``parts``; a quotation with no cue of its own joins the
+   direct quote before it in its paragraph; ``Name: words`` lines (headlines,
+   transcripts) are attributions with ``:`` as cue.
 5. The speaker comes from the cue's subject (or the object of ``according
    to``, the agent of a passive, the subject of the governing verb for
    ``adding``/``saying``). Pronouns and definite descriptions (``he``, ``the
@@ -63,8 +65,8 @@ class Found:
     score: float
     content: Candidate
     chars: list[tuple[int, int]] = field(default_factory=list)
-    speaker: Speaker = field(default_factory=Speaker)
-    outlet: Span | None = None
+    source: Token | None = None
+    """The speaker's head when a rule (not the parse) found it, as in ``Name: words``."""
 
 
 # --- step 2-3: cues and contents ---------------------------------------------------------
@@ -140,7 +142,8 @@ def cue_span_tokens(cue: Token, cand: Candidate) -> list[int]:
             ids.add(c.i)
     lo, hi = min(ids), max(ids)
     content = set(cand.tokens)
-    return [i for i in range(lo, hi + 1) if i not in content and not cue.doc[i].is_punct]
+    ids_ = [i for i in range(lo, hi + 1) if i not in content and not cue.doc[i].is_punct]
+    return ids_ or [cue.i]
 
 
 # --- step 5: speakers --------------------------------------------------------------------
@@ -372,9 +375,12 @@ class Resolver:
         return None
 
 
-def make_speaker(doc: Doc, text: str, cue: Token, exclude: set[int], res: Resolver) -> Speaker:
+def make_speaker(
+    doc: Doc, text: str, cue: Token, exclude: set[int], res: Resolver,
+    source: Token | None = None,
+) -> Speaker:
     """The speaker of ``cue``: span as written, name, actor, descriptor, vague kind."""
-    head = source_token(cue)
+    head = source or source_token(cue)
     if head is None or head.i in exclude:
         return Speaker()
     head = _on_cue_line(head, cue)
@@ -523,11 +529,11 @@ def _paragraph_of(text: str, pos: int) -> tuple[int, int]:
 
 
 def attach_orphans(text: str, found: list[Found], quotes: Quotations) -> None:
-    """Give a quotation with no cue of its own to the direct quote before it in its paragraph.
+    """Give a quotation with no cue of its own to the attribution before it in its paragraph.
 
     News style keeps one speaker per paragraph: in ``"A," she said. Then X. "B."`` the
-    second quotation is still hers. A quotation alone in its own paragraph right
-    after such a paragraph goes on the same quote too.
+    second quotation is still hers. A quotation opening the next paragraph goes on a
+    direct quote that ends the previous one.
     """
     owned = [(s, e) for f in found for s, e in f.chars]
     cues = sorted(f.cue.idx for f in found)
@@ -549,15 +555,50 @@ def _owner(text: str, found: list[Found], qs: int, p0: int) -> Found | None:
     if not before:
         return None
     last = max(before, key=lambda f: max(max(e for _, e in f.chars), f.cue.idx))
+    end = max(max(e for _, e in last.chars), last.cue.idx)
+    if end >= p0:  # same paragraph: the paragraph's speaker
+        return last
     if not last.content.quote:
         return None
-    end = max(max(e for _, e in last.chars), last.cue.idx)
-    if end >= p0:  # same paragraph
-        return last
     prev_p0, _ = _paragraph_of(text, max(0, p0 - 2))
     if end >= prev_p0 and not text[p0:qs].strip():  # next paragraph opens with the quotation
         return last
     return None
+
+
+_COLON_LINE = re.compile(
+    r"^[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+(?:[A-Z][\w.'’-]*|and|de|van|von|al-\w+)){0,4})"
+    r"[ \t]*:[ \t]+(?P<rest>\S[^\n]*)$",
+    re.MULTILINE,
+)
+_NOT_SPEAKERS = rules.NOT_SPEAKERS
+
+
+def merge_colon_lines(doc: Doc, text: str, found: list[Found]) -> list[Found]:
+    """Add ``Name: words`` lines (headlines, transcripts, ``Peskov: 'We will respond'``)."""
+    taken = {(s, e) for f in found for s, e in content_chars(doc, f.content)}
+    spans = sorted(taken)
+    extra = []
+    for m in _COLON_LINE.finditer(text):
+        name = m.group("name")
+        if name.split()[0].lower().strip(".") in _NOT_SPEAKERS or len(m.group("rest")) > 400:
+            continue
+        start, end = m.span("rest")
+        end = len(text[:end].rstrip().rstrip("."))
+        if end <= start or any(s < end and start < e for s, e in spans):
+            continue
+        colon = doc.char_span(m.end("name"), m.start("rest"), alignment_mode="expand")
+        head = doc.char_span(*m.span("name"), alignment_mode="expand")
+        if colon is None or head is None or not any(t.text == ":" for t in colon):
+            continue
+        cue = next(t for t in colon if t.text == ":")
+        toks = tuple(range(cue.i + 1, len(doc)))
+        toks = tuple(i for i in toks if doc[i].idx < end)
+        quoted = text[start] in "\"“‘'«„" and text[end - 1] in "\"”’'»“"
+        cand = Candidate("colon-line", toks, quote=quoted, chars=((start, end),))
+        extra.append(Found(cue=cue, score=1.0, content=cand, chars=[(start, end)],
+                           source=head.root))
+    return sorted([*found, *extra], key=lambda f: f.cue.i)
 
 
 def _trim_chars(text: str, chars: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -584,6 +625,7 @@ def extract(
     found = find_attributions(doc, quotes, models)
     for f in found:
         f.chars = content_chars(doc, f.content)
+    found = merge_colon_lines(doc, text, found)
     attach_orphans(text, found, quotes)
     res = Resolver(doc, text, actors, quotes)
     out = []
@@ -593,7 +635,7 @@ def extract(
             continue
         cue_ids = cue_span_tokens(f.cue, f.content)
         exclude = set(f.content.tokens) | set(cue_ids)
-        speaker = make_speaker(doc, text, f.cue, exclude, res)
+        speaker = make_speaker(doc, text, f.cue, exclude, res, f.source)
         outlet = outlet_span(f.cue, f.content, exclude) or outlet_by_text(text, f.cue, chars[0][0])
         cue = Span.of(text, doc[cue_ids[0]].idx, doc[cue_ids[-1]].idx + len(doc[cue_ids[-1]]))
         parts = tuple(Span.of(text, s, e) for s, e in chars) if len(chars) > 1 else ()
@@ -615,6 +657,6 @@ ANALYZER = Analyzer(
     name="quotes.v1",
     func=quotes,
     produces=("quotes",),
-    requires=frozenset({"doc"}),
+    requires=frozenset({"doc", "actors"}),
     description="Direct, indirect and mixed quotes with cue, speaker, descriptor and outlet.",
 )
