@@ -56,6 +56,12 @@ def available() -> bool:
     return importlib.util.find_spec(PACKAGE) is not None
 
 
+def blas_threads() -> int:
+    """BLAS threads from ``$FLASHPOINT_ENCODER_THREADS`` (default and fallback: 1)."""
+    raw = os.environ.get(THREADS_ENV, "1").strip()
+    return max(1, int(raw)) if raw.isdigit() else 1
+
+
 def model_dir() -> Path:
     """The folder holding ``model.safetensors`` and ``tokenizer.json``."""
     if not available():
@@ -221,8 +227,7 @@ class Encoder:
             return out
         from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-        with threadpool_limits(limits=max(1, int(os.environ.get(THREADS_ENV, "1"))),
-                               user_api="blas"):
+        with threadpool_limits(limits=blas_threads(), user_api="blas"):
             self._pool_into(out, texts, keep, layers)
         if normalize:
             norms = np.linalg.norm(out, axis=1, keepdims=True)

@@ -99,3 +99,11 @@ def test_degenerate_inputs(texts: list[str]) -> None:
     out = enc.pooled(texts)
     assert out.shape == (len(texts), encoder.HIDDEN)
     assert np.isfinite(out).all()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", 1), ("4", 4), ("0", 1), ("two", 1),
+                                                 ("", 1), ("-3", 1)])
+def test_blas_threads_from_environment(monkeypatch: pytest.MonkeyPatch, value: str,
+                                       expected: int) -> None:
+    monkeypatch.setenv(encoder.THREADS_ENV, value)
+    assert encoder.blas_threads() == expected

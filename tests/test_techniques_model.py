@@ -117,3 +117,21 @@ def test_semeval_commands_write_task_formats(tmp_path: Path) -> None:
         art, technique, start, end = line.split("\t")
         assert technique in TECHNIQUES
         assert (art, start, end) == tuple(given.split("\t"))
+
+
+def test_hashed_linear_round_trip_and_dense_block(tmp_path: Path) -> None:
+    from flashpoint.techniques.linear import HashedLinear
+
+    model = HashedLinear(
+        classes=("a", "b"), sizes=(16,), weights=(1.0,), binary=True,
+        columns=np.arange(16, dtype=np.int64), coef=np.zeros((2, 18)),
+        intercept=np.array([0.0, 1.0]), dense_dim=2, dense_weight=0.5,
+    )
+    model.save(tmp_path / "m.npz")
+    loaded = HashedLinear.load(tmp_path / "m.npz")
+    assert loaded.classes == ("a", "b") and loaded.dense_dim == 2
+    assert loaded.dense_weight == 0.5
+    out = loaded.decision([[["x", "y"]]], np.ones((1, 2)))
+    assert out.shape == (1, 2) and out[0, 1] > out[0, 0]
+    with pytest.raises(ValueError):
+        loaded.decision([[["x"]]])  # the dense block is required

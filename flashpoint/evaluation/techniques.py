@@ -16,7 +16,8 @@ Predictions of all folds are pooled before scoring. Options: ``folds`` (5),
 for held-out splits; ``"auto"``, the default, means ``"cv"`` on a folder
 with ``train-articles/`` and ``"shipped"`` otherwise),
 ``tagger_articles`` (train each fold's span tagger on a seeded subset of
-that many training articles; the quality gate uses it to stay under 90 s).
+that many training articles; the quality gate uses it to stay under 90 s),
+``embeddings`` (``False``: classifier without the MiniLM span embeddings).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def run(
     tasks: str = "si,tc",
     tagger_articles: int | None = None,
     mode: str = "auto",
+    embeddings: bool = True,
 ) -> dict[str, Any]:
     root = require(path or default_datasets_dir() / "ptc2020")
     if mode == "shipped" or (mode == "auto" and not (root / "train-articles").is_dir()):
@@ -71,7 +73,7 @@ def run(
         train_texts = {a: t for a, t in texts.items() if assign[a] != k}
         test_ids = sorted(a for a in texts if assign[a] == k)
         model = train(train_texts, [x for x in items if assign[x.article] != k], tagger=do_si,
-                      tagger_articles=tagger_articles)
+                      tagger_articles=tagger_articles, embeddings=embeddings)
         by_article = ptc.group_by_article(x for x in items if assign[x.article] == k)
         n_test += len(test_ids)
         for art in test_ids:
@@ -103,7 +105,8 @@ def run(
         "si_spans": {"predicted": len(si_pred), "gold": len(si_gold)},
         "tc_spans": len(tc_gold),
         "options": {"folds": folds, "only_fold": only_fold, "max_articles": max_articles,
-                    "tasks": tasks, "tagger_articles": tagger_articles},
+                    "tasks": tasks, "tagger_articles": tagger_articles,
+                    "embeddings": embeddings},
     }
 
 

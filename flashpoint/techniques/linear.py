@@ -85,18 +85,31 @@ class HashedLinear:
     coef: FloatArray
     intercept: FloatArray
     idf: FloatArray | None = None
+    dense_dim: int = 0
+    """Width of a dense block (e.g. sentence embeddings) appended after the hashed columns."""
+    dense_weight: float = 1.0
 
     def features(self, blocks: Sequence[Rows]) -> sp.csr_matrix:
         """The kept columns of the hashed features, weighted and normalised as in training."""
         m = hash_blocks(blocks, self.sizes, self.weights, self.binary)
         return select(m, self.columns, self.idf)
 
-    def decision(self, blocks: Sequence[Rows]) -> FloatArray:
-        """Margins, shape ``(n_rows, n_classes)`` (``(n_rows, 1)`` for a binary model)."""
+    def decision(self, blocks: Sequence[Rows], dense: FloatArray | None = None) -> FloatArray:
+        """Margins, shape ``(n_rows, n_classes)`` (``(n_rows, 1)`` for a binary model).
+
+        ``dense`` (one row per input row, ``dense_dim`` wide) is required when the
+        model was trained with a dense block.
+        """
         if not blocks or not len(blocks[0]):
             return np.zeros((0, len(self.intercept)))
         m = self.features(blocks)
-        return np.asarray(m @ self.coef.T) + self.intercept
+        n = len(self.columns)
+        out = np.asarray(m @ self.coef[:, :n].T) + self.intercept
+        if self.dense_dim:
+            if dense is None or dense.shape != (m.shape[0], self.dense_dim):
+                raise ValueError(f"this model needs a dense block of width {self.dense_dim}")
+            out += self.dense_weight * (dense @ self.coef[:, n:].T)
+        return np.asarray(out)
 
     def save(self, path: Path) -> None:
         data: dict[str, Any] = {
@@ -107,6 +120,7 @@ class HashedLinear:
             "columns": self.columns.astype(np.int32),
             "coef": self.coef.astype(np.float16),
             "intercept": self.intercept,
+            "dense": np.array([self.dense_dim, self.dense_weight]),
         }
         if self.idf is not None:
             data["idf"] = self.idf.astype(np.float32)
@@ -116,6 +130,7 @@ class HashedLinear:
     def load(cls, path: Path) -> HashedLinear:
         with np.load(path, allow_pickle=False) as z:
             idf = z["idf"].astype(np.float64) if "idf" in z.files else None
+            dense = z["dense"] if "dense" in z.files else np.array([0, 1.0])
             return cls(
                 classes=tuple(str(c) for c in z["classes"]),
                 sizes=tuple(int(s) for s in z["sizes"]),
@@ -125,6 +140,8 @@ class HashedLinear:
                 coef=z["coef"].astype(np.float64),
                 intercept=z["intercept"].astype(np.float64),
                 idf=idf,
+                dense_dim=int(dense[0]),
+                dense_weight=float(dense[1]),
             )
 
 

@@ -27,6 +27,8 @@ TAGGER_SIZES = (2**19, 2**18)
 TAGGER_WEIGHTS = (1.0, 0.3)
 CLASSIFIER_SIZES = (2**18, 2**18)
 CLASSIFIER_WEIGHTS = (1.0, 1.0)
+EMBEDDING_WEIGHT = 1.0
+"""Weight of the MiniLM span embedding block next to the classifier's TF-IDF features."""
 HIGH, LOW = 0.25, 0.06
 """Default decoding thresholds (chosen on CV fold 0, see docs/persuasion.md)."""
 TEMPERATURE = 1.0
@@ -104,6 +106,9 @@ class TechniqueModel:
         """Technique probabilities, one row per span, columns in ``classifier.classes`` order."""
         if not spans:
             return np.zeros((0, len(self.classifier.classes)))
+        dense = None
+        if self.classifier.dense_dim:
+            dense = span_embeddings([text[s:e] for s, e in spans])
         stats = F.ArticleStats.of(text)
         words, chars = [], []
         same = F.same_text_counts(text, spans)
@@ -111,7 +116,7 @@ class TechniqueModel:
             seg = F.segment_of(segments, s, e)
             words.append(F.span_features(text, s, e, seg, stats, n))
             chars.append(F.char_ngrams(text[s:e]))
-        return softmax(self.classifier.decision([words, chars]), TEMPERATURE)
+        return softmax(self.classifier.decision([words, chars], dense), TEMPERATURE)
 
     def label(
         self, text: str, spans: Sequence[tuple[int, int]], segments: Sequence[tuple[int, int]]
@@ -127,6 +132,26 @@ class TechniqueModel:
             k = int(order[min(rank, len(order) - 1)])
             out.append((self.classifier.classes[k], float(row[k])))
         return out
+
+
+_EMBEDDINGS: dict[str, FloatArray] = {}
+_EMBEDDING_CACHE = 20_000
+
+
+def span_embeddings(spans: Sequence[str]) -> FloatArray:
+    """L2-normalised MiniLM embeddings of span texts (:mod:`flashpoint.encoder`), cached."""
+    from .. import encoder
+
+    todo = sorted({s for s in spans if s not in _EMBEDDINGS})
+    if todo:
+        vectors = encoder.load_encoder().pooled(todo).astype(np.float64)
+        vectors /= np.maximum(1e-9, np.linalg.norm(vectors, axis=1, keepdims=True))
+        if len(_EMBEDDINGS) + len(todo) > _EMBEDDING_CACHE:
+            _EMBEDDINGS.clear()
+        _EMBEDDINGS.update(zip(todo, vectors, strict=True))
+    if not spans:
+        return np.zeros((0, encoder.HIDDEN))
+    return np.vstack([_EMBEDDINGS[s] for s in spans])
 
 
 _TRIM = set(" .,:;")

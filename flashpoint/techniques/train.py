@@ -22,9 +22,11 @@ from .linear import HashedLinear, Rows, hash_blocks, select
 from .model import (
     CLASSIFIER_SIZES,
     CLASSIFIER_WEIGHTS,
+    EMBEDDING_WEIGHT,
     TAGGER_SIZES,
     TAGGER_WEIGHTS,
     TechniqueModel,
+    span_embeddings,
 )
 from .ptc import Labelled, merge_spans
 
@@ -98,11 +100,16 @@ def classifier_data(
     return words, chars
 
 
-def fit_classifier(words: Rows, chars: Rows, y: Sequence[str], min_df: int = 2) -> HashedLinear:
+def fit_classifier(
+    words: Rows, chars: Rows, y: Sequence[str], dense: npt.NDArray[np.float64] | None = None,
+    min_df: int = 2,
+) -> HashedLinear:
     m = hash_blocks([words, chars], CLASSIFIER_SIZES, CLASSIFIER_WEIGHTS, binary=False)
     columns = _kept_columns(m, min_df)
     idf = _idf(m, columns)
     x = select(m, columns, idf)
+    if dense is not None:
+        x = sp.csr_matrix(sp.hstack([x, EMBEDDING_WEIGHT * dense], format="csr"))
     clf = LogisticRegression(C=CLASSIFIER_C, solver="saga", max_iter=1000, tol=1e-4,
                              random_state=SEED)
     with warnings.catch_warnings():
@@ -113,6 +120,7 @@ def fit_classifier(words: Rows, chars: Rows, y: Sequence[str], min_df: int = 2) 
         weights=CLASSIFIER_WEIGHTS, binary=False, columns=columns,
         coef=np.asarray(clf.coef_, dtype=np.float64),
         intercept=np.asarray(clf.intercept_, dtype=np.float64), idf=idf,
+        dense_dim=0 if dense is None else dense.shape[1], dense_weight=EMBEDDING_WEIGHT,
     )
 
 
@@ -121,17 +129,21 @@ def train(
     items: Sequence[Labelled],
     tagger: bool = True,
     tagger_articles: int | None = None,
+    embeddings: bool = True,
 ) -> TechniqueModel:
     """Train both parts on ``texts`` and their labelled spans.
 
     ``tagger=False`` skips span identification; ``tagger_articles`` trains the
-    tagger on a seeded subset of that many articles (for a quick check).
+    tagger on a seeded subset of that many articles (for a quick check);
+    ``embeddings=False`` leaves the MiniLM span embeddings out of the classifier.
     """
     gold: dict[str, list[tuple[int, int]]] = {}
     for x in items:
         gold.setdefault(x.article, []).append((x.start, x.end))
     words, chars = classifier_data(texts, items)
-    classifier = fit_classifier(words, chars, [x.technique for x in items])
+    dense = span_embeddings([texts[x.article][x.start : x.end] for x in items]) if embeddings \
+        else None
+    classifier = fit_classifier(words, chars, [x.technique for x in items], dense)
     if tagger:
         tag_texts = dict(texts)
         if tagger_articles is not None:
