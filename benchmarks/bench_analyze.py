@@ -66,6 +66,7 @@ def main() -> int:
     ap.add_argument("paths", nargs="*")
     ap.add_argument("--limit", type=int, default=200, help="at most this many articles")
     ap.add_argument("--repeat-samples", type=int, default=40)
+    ap.add_argument("--fast", action="store_true", help="as `analyze --fast` (no encoder)")
     args = ap.parse_args()
 
     ptc = default_datasets_dir() / "ptc2020" / "train-articles"
@@ -82,7 +83,8 @@ def main() -> int:
     bare_s = _clock(lambda: list(nlp.pipe(texts, batch_size=16)))
 
     totals: dict[str, float] = defaultdict(float)
-    pipeline = build_pipeline()
+    options = {"sentence_scores.v1": {"encoder": False}} if args.fast else {}
+    pipeline = build_pipeline(options=options)
     pipeline.analyzers = tuple(_timed(a, totals) for a in pipeline.analyzers)
     full_s = _clock(lambda: list(pipeline.run(articles)))
 

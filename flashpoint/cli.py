@@ -75,9 +75,12 @@ def _guess_format(fmt: str | None, output: str | None) -> str:
               help="Your own gazetteer file, merged over the built-in tables.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes to analyse in parallel (each loads its own spaCy pipeline).")
+@click.option("--fast", is_flag=True,
+              help="Skip the MiniLM sentence encoder: sentence scores from TF-IDF models only "
+                   "(several times faster, less accurate; see docs/claims.md).")
 def analyze(paths: tuple[str, ...], fmt: str | None, output: str | None, verbatim: bool,
             encoding: str | None, names: str | None, gazetteer: str | None,
-            workers: int) -> None:
+            workers: int, fast: bool) -> None:
     """Analyse articles: files, directories (recursively) or - for stdin.
 
     \b
@@ -85,7 +88,11 @@ def analyze(paths: tuple[str, ...], fmt: str | None, output: str | None, verbati
         flashpoint analyze news/ --format jsonl -o analysed.jsonl
         curl -s https://example.org/feed.xml | flashpoint analyze -
     """
-    options = {"actors.v1": {"gazetteer": gazetteer}} if gazetteer else {}
+    options: dict[str, dict[str, object]] = {}
+    if gazetteer:
+        options["actors.v1"] = {"gazetteer": gazetteer}
+    if fast:
+        options["sentence_scores.v1"] = {"encoder": False}
     pipeline = build_pipeline(names.split(",") if names else None, options)
     stats = RunStats()
     articles = analyze_paths(paths, pipeline, stats, verbatim=verbatim, encoding=encoding,

@@ -106,5 +106,5 @@ def test_degenerate_text_never_fails(nlp: Language, text: str) -> None:
 )
 def test_rule_spans(text: str, expected: list[str]) -> None:
     segments = [(0, len(text))]
-    found = [text[s:e] for s, e in persuasion.rule_spans(text, segments, [])]
+    found = [text[s:e] for s, e, _ in persuasion.rule_spans(text, segments, [])]
     assert found == expected

@@ -3,9 +3,10 @@
 - ``techniques``: spans found by the PTC-trained tagger, plus spans proposed by
   a few general cue rules (questions in the author's voice, short phrases in
   scare quotes, certainty boosters such as "it is clear that"), each labelled
-  by the technique classifier (:mod:`flashpoint.techniques`). ``score`` is the
-  classifier's probability for the label times the span's confidence (the
-  tagger's mean token probability, or a fixed prior for rule spans).
+  by the technique classifier (:mod:`flashpoint.techniques`), except that a
+  question in the author's voice is labelled Doubt. ``score`` is the label's
+  probability (at least 0.5 for such a question) times the span's confidence
+  (the tagger's mean token probability, or a fixed prior for rule spans).
 - ``genre``: opinion, reporting or satire from hand-weighted cues (see
   :mod:`flashpoint.analyzers.persuasion_genre`).
 - ``frames``: lexicon-based frames with their cue spans (see
@@ -58,7 +59,7 @@ def _covered(start: int, end: int, zones: Sequence[tuple[int, int]]) -> bool:
 
 def rule_spans(
     text: str, segments: Sequence[tuple[int, int]], quotes: Sequence[tuple[int, int]]
-) -> Iterator[tuple[int, int]]:
+) -> Iterator[tuple[int, int, str]]:
     """Spans proposed by cue rules (author-voice questions, scare quotes, certainty boosters).
 
     Scare quotes are short quoted phrases inside a sentence (at most
@@ -68,7 +69,7 @@ def rule_spans(
     for s, e in segments:
         sentence = text[s:e].rstrip()
         if sentence.endswith("?") and not _covered(s, e, quotes) and sentence[:1] not in "\"“«":
-            yield s, s + len(sentence)
+            yield s, s + len(sentence), "question"
     for m in _QUOTED.finditer(text):
         if m.group(1)[:1].isspace() or m.group(1)[-1:].isspace():
             continue  # a closing mark taken for an opening one: '..." he said "...'
@@ -79,24 +80,36 @@ def rule_spans(
         words = inner.split()
         if 0 < len(words) <= MAX_QUOTED_WORDS and not all(w[:1].isupper() for w in words):
             start = m.start(1) + m.group(1).index(inner)
-            yield start, start + len(inner)
+            yield start, start + len(inner), "scare_quote"
     for m in _BOOSTER.finditer(text):
-        yield m.start(), m.end()
+        yield m.start(), m.end(), "booster"
 
 
 def find_techniques(
     text: str, segments: Sequence[tuple[int, int]], quotes: Sequence[tuple[int, int]] = ()
 ) -> tuple[Technique, ...]:
-    """Technique spans of ``text``: tagger spans and rule spans, each labelled and scored."""
+    """Technique spans of ``text``: tagger spans and rule spans, each labelled and scored.
+
+    A question in the author's voice is labelled ``Doubt`` (the leading question is
+    the textbook Doubt device); every other span takes the classifier's best label.
+    """
     model = load_model()
     confidence: dict[tuple[int, int], float] = {}
+    questions: set[tuple[int, int]] = set()
     for found in model.find_spans(text, segments):
         confidence[(found.start, found.end)] = found.score
-    for span in rule_spans(text, segments, quotes):
-        confidence[span] = max(confidence.get(span, 0.0), RULE_PRIOR)
+    for s, e, kind in rule_spans(text, segments, quotes):
+        confidence[(s, e)] = max(confidence.get((s, e), 0.0), RULE_PRIOR)
+        if kind == "question":
+            questions.add((s, e))
     spans = sorted(confidence)
+    classes = model.classifier.classes
     out = []
-    for (s, e), (label, prob) in zip(spans, model.label(text, spans, segments), strict=True):
+    for (s, e), probs in zip(spans, model.classify(text, spans, segments), strict=True):
+        k = int(probs.argmax())
+        label, prob = classes[k], float(probs[k])
+        if (s, e) in questions:
+            label, prob = "Doubt", max(float(probs[classes.index("Doubt")]), 0.5)
         score = round(prob * confidence[(s, e)], 4)
         if score >= MIN_SCORE or confidence[(s, e)] >= RULE_PRIOR:
             out.append(Technique(
