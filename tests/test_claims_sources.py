@@ -94,3 +94,14 @@ def test_indirect_quote_alone_does_not_attribute(nlp: Language) -> None:
     found = find_claims(text, doc, [(0, len(text))], SourceContext(doc=doc, quotes=(quote,)))
     assert set(found[0].status) == {"asserted"}
     assert found[0].source.kind == "author"
+
+
+def test_relative_pronoun_source_is_its_antecedent(nlp: Language) -> None:
+    from flashpoint.runner import analyze_text as analyze
+    from flashpoint.runner import build_pipeline
+
+    text = "The decree came from Defence Minister Ines Moreau, who said the border would close."
+    article = analyze(text, build_pipeline(["claims"]))
+    sources = [(c.source.kind, c.source.name) for c in article.claims]
+    assert any(kind == "person" and (name or "").endswith("Moreau") for kind, name in sources)
+    assert all(name != "who" for _, name in sources)

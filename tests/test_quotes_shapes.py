@@ -213,3 +213,12 @@ def test_quotes_name_colon_lines_but_not_labels(nlp: Language) -> None:
     assert direct.kind == "direct" and direct.speaker.name == "Zelensky"
     assert find(qs, "Minsk is ready").speaker.name == "Lukashenko"
     assert not [q for q in qs if "story has been updated" in q.content.text]
+
+
+@pytest.mark.model
+def test_quotes_outlet_is_never_a_date(nlp: Language) -> None:
+    text = ("Chile's foreign ministry on Tuesday ordered the envoy to leave, "
+            "and the minister said on Friday that talks were over.")
+    quotes = run(nlp, text)
+    assert quotes and all(q.outlet is None or q.outlet.text not in ("Tuesday", "Friday")
+                           for q in quotes)

@@ -167,6 +167,8 @@ def source_of(ctx: SourceContext, head: Token,
     low = head.lower_
     if low in ("i", "we", "me", "us"):
         return ClaimSource(kind="author")
+    if low in ("who", "which", "that") and head.head.dep_ == "relcl" and head.head.head != head:
+        return source_of(ctx, head.head.head, within)  # "a spokesman, who accused ..."
     if head.pos_ == "PRON":
         return _pronoun_source(ctx, head)
     start, end = np_bounds(head, within)

@@ -490,10 +490,14 @@ def _outlet_scope(cue: Token) -> list[Token]:
     return kids
 
 
+_NOT_OUTLETS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
+"""Entity types that are never an audience ("said on Monday", "told on 3 May")."""
+
+
 def _prep_outlet(prep: Token, content: set[int]) -> tuple[int, int] | None:
     word = prep.lower_
     for obj in prep.children:
-        if obj.dep_ != "pobj" or obj.i in content:
+        if obj.dep_ != "pobj" or obj.i in content or obj.ent_type_ in _NOT_OUTLETS:
             continue
         if word in ("to", "with") and obj.pos_ in ("PROPN", "NOUN") and obj.lemma_ not in (
             "question", "issue", "report", "reference"
