@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import IO, Any
 
 from . import analyzers as analyzer_registry
@@ -92,18 +93,12 @@ def write_json(articles: Iterable[Article], out: IO[str]) -> int:
         return 1
     out.write("[\n")
     n = 0
-    for a in _chain(first, second, it):
+    for a in chain((first, second), it):
         out.write(",\n" if n else "")
         json.dump(article_to_json(a), out, ensure_ascii=False, indent=2)
         n += 1
     out.write("\n]\n")
     return n
-
-
-def _chain(first: Article, second: Article, rest: Iterator[Article]) -> Iterator[Article]:
-    yield first
-    yield second
-    yield from rest
 
 
 def write_jsonl(articles: Iterable[Article], out: IO[str]) -> int:
