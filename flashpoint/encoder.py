@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import erf
 
+from . import encoder_onnx
 from .errors import BackboneMissing
 
 F32 = npt.NDArray[np.float32]
@@ -185,6 +186,15 @@ class Encoder:
         self.layers = tuple(Layer.from_tensors(tensors, f"encoder.layer.{i}.")
                             for i in range(LAYERS))
         self.tokenizer = tokenizer
+        self.backend = encoder_onnx.backend_name()
+        self._onnx: encoder_onnx.OnnxLayers | None = None
+
+    def _onnx_layers(self) -> encoder_onnx.OnnxLayers:
+        if self._onnx is None:
+            self._onnx = encoder_onnx.OnnxLayers(
+                self.layers, HIDDEN, HEADS, quantize=self.backend == "onnx-int8",
+                threads=blas_threads())
+        return self._onnx
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Word-piece ids with [CLS]/[SEP], truncated to :data:`MAX_TOKENS`."""
@@ -196,7 +206,8 @@ class Encoder:
         """Hidden states after each layer number in ``keep`` (0 = embeddings) and the mask.
 
         ``ids`` is one batch; it is right-padded to its longest member. Layers
-        above ``max(keep)`` are not run.
+        above ``max(keep)`` are not run. The layers run on :attr:`backend`
+        (:mod:`flashpoint.encoder_onnx`), or in NumPy when ``layers`` is given.
         """
         stack = (self.layers if layers is None else tuple(layers))[: max(keep)]
         width = max(len(s) for s in ids)
@@ -209,6 +220,8 @@ class Encoder:
         x = layer_norm(x.astype(np.float32), self.ln_w, self.ln_b)
         bias = ((1.0 - mask) * np.float32(-1e4))[:, None, None, :].astype(np.float32)
         kept = [x] if 0 in keep else []
+        if layers is None and self.backend != "numpy" and max(keep) > 0:
+            return kept + self._onnx_layers()(x, bias, sorted({k for k in keep if k > 0})), mask
         for number, layer in enumerate(stack, start=1):
             x = layer(x, bias)
             if number in keep:
@@ -256,3 +269,57 @@ def load_encoder() -> Encoder:
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_TOKENS)
     return Encoder(read_safetensors(folder / "model.safetensors"), tokenizer)
+
+
+# --- per-sentence token states, shared between analyzers ---------------------------------
+
+
+@dataclass(frozen=True)
+class SentenceStates:
+    """Word-piece states of one sentence from :func:`sentence_states`.
+
+    ``states`` is ``(pieces, HIDDEN * len(keep))`` float32 (the layers of ``keep``
+    side by side, [CLS] and [SEP] included); ``offsets`` is ``(pieces, 2)`` int32,
+    each piece's character span in the sentence text ((0, 0) for [CLS]/[SEP]).
+    """
+
+    states: F32
+    offsets: npt.NDArray[np.int32]
+
+
+SENTENCE_CACHE = 512
+"""How many (text, keep) entries :func:`sentence_states` keeps (oldest dropped first)."""
+_SENTENCE_STATES: dict[tuple[str, tuple[int, ...]], SentenceStates] = {}
+
+
+def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[SentenceStates]:
+    """Token states of layers ``keep`` for each text, with word-piece offsets (memoised).
+
+    One forward pass per text not seen recently (batched by length, truncated to
+    :data:`MAX_TOKENS` word pieces); results are cached per process by
+    ``(text, keep)``, at most :data:`SENTENCE_CACHE` entries, so analyzers
+    reading the same sentences share one pass.
+    """
+    key = tuple(keep)
+    todo = sorted({t for t in texts if (t, key) not in _SENTENCE_STATES}, key=len)
+    if todo:
+        enc = load_encoder()
+        pieces = enc.tokenizer.encode_batch(todo)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=blas_threads(), user_api="blas"):
+            for start in range(0, len(todo), BATCH):
+                batch = pieces[start : start + BATCH]
+                states, _ = enc.hidden([list(p.ids) for p in batch], keep=key)
+                for row, p in enumerate(batch):
+                    n = len(p.ids)
+                    flat = np.concatenate([s[row, :n] for s in states], axis=1)
+                    if len(_SENTENCE_STATES) >= SENTENCE_CACHE:
+                        del _SENTENCE_STATES[next(iter(_SENTENCE_STATES))]
+                    _SENTENCE_STATES[(todo[start + row], key)] = SentenceStates(
+                        np.ascontiguousarray(flat), np.asarray(p.offsets, dtype=np.int32))
+    found = {t: _SENTENCE_STATES.get((t, key)) for t in texts}
+    if any(v is None for v in found.values()):  # more new texts than the cache holds
+        _SENTENCE_STATES.clear()
+        return [sentence_states([t], key)[0] for t in texts]
+    return [v for t in texts if (v := found[t]) is not None]

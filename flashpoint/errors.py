@@ -107,6 +107,12 @@ class BackboneMissing(PipelineError):
     code = "P303"
 
 
+class UnknownBackend(PipelineError):
+    """``$FLASHPOINT_ENCODER`` names no encoder backend."""
+
+    code = "P304"
+
+
 class AnalysisError(FlashpointError):
     code = "A400"
 

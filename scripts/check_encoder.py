@@ -8,6 +8,7 @@ normalised embeddings on a few sentences of different lengths; fails above 1e-4.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from torch_minilm import MiniLM, mean_pool
 
-from flashpoint import encoder
+from flashpoint import encoder, encoder_onnx
 
 SENTENCES = [
     "The finance ministry in Lima said inflation slowed to 3.1% in October.",
@@ -34,6 +35,7 @@ SENTENCES = [
 
 def main() -> None:
     torch.set_num_threads(2)
+    os.environ[encoder_onnx.BACKEND_ENV] = "numpy"  # the float32 reference backend
     enc = encoder.load_encoder()
     start = time.perf_counter()
     ours = enc.pooled(SENTENCES)

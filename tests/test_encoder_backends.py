@@ -1,0 +1,94 @@
+"""The encoder's onnxruntime backends against the NumPy reference forward pass."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from flashpoint import encoder, encoder_onnx
+from flashpoint.errors import FlashpointError, UnknownBackend
+
+needs_onnx = pytest.mark.skipif(
+    not (encoder.available() and encoder_onnx.onnx_available()),
+    reason="needs the MiniLM package and onnxruntime (run `make install`)",
+)
+
+TEXTS = [
+    "The finance ministry in Lima said inflation slowed to 3.1% in October.",
+    "Critics argue the treaty is a betrayal that will haunt the coalition for years.",
+    "Is it really a coincidence that the talks collapsed the day after the vote?",
+    "Hi.",
+    " ".join(["The delegation from Ghana met officials in Accra and Kumasi."] * 20),
+]
+
+
+def _with_backend(name: str) -> encoder.Encoder:
+    enc = copy.copy(encoder.load_encoder())
+    enc.backend = name
+    enc._onnx = None
+    return enc
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.asarray((a * b).sum(axis=1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1))
+
+
+@pytest.mark.parametrize("value", ["numpy", "onnx-fp32", "ONNX-INT8 ", ""])
+def test_backend_from_environment(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(encoder_onnx.BACKEND_ENV, value)
+    monkeypatch.setattr(encoder_onnx, "onnx_available", lambda: True)
+    expected = value.strip().lower() or encoder_onnx.DEFAULT_BACKEND
+    assert encoder_onnx.backend_name() == expected
+
+
+def test_unknown_backend_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(encoder_onnx.BACKEND_ENV, "tpu")
+    with pytest.raises(UnknownBackend) as info:
+        encoder_onnx.backend_name()
+    assert isinstance(info.value, FlashpointError) and info.value.code == "P304"
+    assert "'tpu'" in str(info.value) and "onnx-int8" in str(info.value)
+
+
+def test_falls_back_to_numpy_without_onnxruntime(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(encoder_onnx.BACKEND_ENV, "onnx-int8")
+    monkeypatch.setattr(encoder_onnx, "onnx_available", lambda: False)
+    assert encoder_onnx.backend_name() == "numpy"
+
+
+@needs_onnx
+def test_fp32_graph_equals_numpy() -> None:
+    ref = _with_backend("numpy").pooled(TEXTS, keep=(1, 4, 6))
+    got = _with_backend("onnx-fp32").pooled(TEXTS, keep=(1, 4, 6))
+    assert got.shape == ref.shape == (len(TEXTS), 3 * encoder.HIDDEN)
+    assert np.abs(got - ref).max() < 1e-4
+
+
+@needs_onnx
+def test_int8_stays_close_to_float() -> None:
+    ref = _with_backend("numpy").pooled(TEXTS, keep=(4, 5))
+    got = _with_backend("onnx-int8").pooled(TEXTS, keep=(4, 5))
+    for half in (slice(0, encoder.HIDDEN), slice(encoder.HIDDEN, None)):
+        assert _cosines(ref[:, half], got[:, half]).min() > 0.98
+
+
+@needs_onnx
+def test_int8_states_do_not_depend_on_the_batch() -> None:
+    enc = _with_backend("onnx-int8")
+    alone = enc.pooled([TEXTS[0]], keep=(5,))[0]
+    for other in TEXTS[1:]:
+        assert np.array_equal(enc.pooled([TEXTS[0], other], keep=(5,))[0], alone)
+
+
+@needs_onnx
+def test_one_session_per_depth_and_keep_order() -> None:
+    enc = _with_backend("onnx-fp32")
+    ids = enc.token_ids(TEXTS[:2])
+    states, mask = enc.hidden(ids, keep=(0, 2, 3))
+    assert len(states) == 3 and all(s.shape == (2, mask.shape[1], encoder.HIDDEN)
+                                     for s in states)
+    assert enc._onnx is not None and sorted(enc._onnx._sessions) == [3]
+    ref, _ = _with_backend("numpy").hidden(ids, keep=(0, 2, 3))
+    for a, b in zip(states, ref, strict=True):
+        assert np.abs((a - b) * mask[..., None]).max() < 1e-4
