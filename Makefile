@@ -39,6 +39,7 @@ pytest: install
 test: lint typecheck pytest
 
 bench: install
+	$(BIN)/python benchmarks/bench_encoder.py
 	$(BIN)/python benchmarks/bench_analyze.py
 
 clean:
