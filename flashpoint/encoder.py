@@ -301,7 +301,8 @@ def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[
     reading the same sentences share one pass.
     """
     key = tuple(keep)
-    todo = sorted({t for t in texts if (t, key) not in _SENTENCE_STATES}, key=len)
+    found = {t: v for t in texts if (v := _SENTENCE_STATES.get((t, key))) is not None}
+    todo = sorted({t for t in texts if t not in found}, key=len)
     if todo:
         enc = load_encoder()
         pieces = enc.tokenizer.encode_batch(todo)
@@ -314,12 +315,10 @@ def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[
                 for row, p in enumerate(batch):
                     n = len(p.ids)
                     flat = np.concatenate([s[row, :n] for s in states], axis=1)
-                    if len(_SENTENCE_STATES) >= SENTENCE_CACHE:
-                        del _SENTENCE_STATES[next(iter(_SENTENCE_STATES))]
-                    _SENTENCE_STATES[(todo[start + row], key)] = SentenceStates(
+                    found[todo[start + row]] = SentenceStates(
                         np.ascontiguousarray(flat), np.asarray(p.offsets, dtype=np.int32))
-    found = {t: _SENTENCE_STATES.get((t, key)) for t in texts}
-    if any(v is None for v in found.values()):  # more new texts than the cache holds
-        _SENTENCE_STATES.clear()
-        return [sentence_states([t], key)[0] for t in texts]
-    return [v for t in texts if (v := found[t]) is not None]
+        for text in todo[-SENTENCE_CACHE:]:
+            if len(_SENTENCE_STATES) >= SENTENCE_CACHE:
+                del _SENTENCE_STATES[next(iter(_SENTENCE_STATES))]
+            _SENTENCE_STATES[(text, key)] = found[text]
+    return [found[t] for t in texts]

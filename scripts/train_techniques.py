@@ -3,10 +3,16 @@
     .venv/bin/python scripts/train_techniques.py [--ptc ../shared/datasets/ptc2020]
         [--out flashpoint/data/techniques]
 
-Deterministic (fixed seeds, stateless feature hashing); takes a few minutes on
-a laptop CPU. The output is three small files: ``tagger.npz`` (span
-identification), ``classifier.npz`` (technique classification) and
-``model.json`` (decoding thresholds and training facts).
+Encodes every line of the PTC train articles once with the MiniLM encoder
+(:func:`flashpoint.encoder.sentence_states`, the run-time backend, layers 4 and
+5), then trains the span head (torch, one thread; the result is NumPy
+weights), chooses its decoding thresholds in 3-fold CV on the training
+articles, and trains the technique classifier. Deterministic up to the
+encoder backend's arithmetic (fixed seeds, stateless feature hashing); about
+20 minutes on one busy CPU core. The output is three small files: ``head.npz``
+(span identification), ``classifier.npz`` (technique classification) and
+``model.json`` (decoding thresholds, encoder layers and training facts).
+Retrain after any change to the encoder or its backend.
 """
 
 from __future__ import annotations
@@ -15,10 +21,11 @@ import argparse
 import time
 from pathlib import Path
 
+from flashpoint import encoder
 from flashpoint.evaluation import default_datasets_dir
 from flashpoint.techniques import ptc
 from flashpoint.techniques.model import DATA_DIR, save_model
-from flashpoint.techniques.train import CLASSIFIER_C, SEED, TAGGER_C, train
+from flashpoint.techniques.train import CLASSIFIER_C, HEAD_EPOCHS, HEAD_HIDDEN, SEED, train
 
 
 def main() -> None:
@@ -37,9 +44,10 @@ def main() -> None:
         "articles": len(texts),
         "spans": len(items),
         "seed": SEED,
-        "tagger_C": TAGGER_C,
         "classifier_C": CLASSIFIER_C,
-        "tagger_columns": len(model.tagger.columns),
+        "head_hidden": HEAD_HIDDEN,
+        "head_epochs": HEAD_EPOCHS,
+        "encoder_backend": encoder.load_encoder().backend,
         "classifier_columns": len(model.classifier.columns),
     }
     save_model(model, args.out, meta)

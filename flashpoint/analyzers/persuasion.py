@@ -1,12 +1,12 @@
 """Persuasion: propaganda techniques at span level, the article's genre, and its frames.
 
-- ``techniques``: spans found by the PTC-trained tagger, plus spans proposed by
+- ``techniques``: spans found by the PTC-trained span head, plus spans proposed by
   a few general cue rules (questions in the author's voice, short phrases in
   scare quotes, certainty boosters such as "it is clear that"), each labelled
   by the technique classifier (:mod:`flashpoint.techniques`), except that a
   question in the author's voice is labelled Doubt. ``score`` is the label's
   probability (at least 0.5 for such a question) times the span's confidence
-  (the tagger's mean token probability, or a fixed prior for rule spans).
+  (the span head's mean token probability, or a fixed prior for rule spans).
 - ``genre``: opinion, reporting or satire from hand-weighted cues (see
   :mod:`flashpoint.analyzers.persuasion_genre`).
 - ``frames``: lexicon-based frames with their cue spans (see
@@ -94,9 +94,10 @@ def find_techniques(
     the textbook Doubt device); every other span takes the classifier's best label.
     """
     model = load_model()
+    states = model.states_of(text, segments) if model.needs_states() else None
     confidence: dict[tuple[int, int], float] = {}
     questions: set[tuple[int, int]] = set()
-    for found in model.find_spans(text, segments):
+    for found in model.find_spans(text, segments, states):
         confidence[(found.start, found.end)] = found.score
     for s, e, kind in rule_spans(text, segments, quotes):
         confidence[(s, e)] = max(confidence.get((s, e), 0.0), RULE_PRIOR)
@@ -105,7 +106,8 @@ def find_techniques(
     spans = sorted(confidence)
     classes = model.classifier.classes
     out = []
-    for (s, e), probs in zip(spans, model.classify(text, spans, segments), strict=True):
+    for (s, e), probs in zip(spans, model.classify(text, spans, segments, states),
+                               strict=True):
         k = int(probs.argmax())
         label, prob = classes[k], float(probs[k])
         if (s, e) in questions:

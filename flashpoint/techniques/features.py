@@ -252,8 +252,19 @@ class TokenRows:
     context: list[list[str]]
 
 
-def token_rows(text: str, segments: Sequence[tuple[int, int]]) -> TokenRows:
-    """Tokenise each segment; features of each token and the bag of words of its segment."""
+def token_rows(text: str, segments: Sequence[tuple[int, int]], features: bool = True
+               ) -> TokenRows:
+    """Tokenise each segment; features of each token and the bag of words of its segment.
+
+    ``features=False`` leaves the two feature blocks empty (tokens only).
+    """
+    if not features:
+        out = TokenRows([], [], [], [])
+        for k, (s, e) in enumerate(segments):
+            toks = [Token(t.start + s, t.end + s, t.text) for t in tokenize(text[s:e])]
+            out.tokens.extend(toks)
+            out.segment.extend([k] * len(toks))
+        return out
     stats = ArticleStats.of(text)
     out = TokenRows([], [], [], [])
     for k, (s, e) in enumerate(segments):

@@ -1,11 +1,13 @@
-"""The technique model: a token tagger that finds propaganda spans and a span classifier.
+"""The technique model: a token head that finds propaganda spans and a span classifier.
 
-Both are hashed linear models (:mod:`flashpoint.techniques.linear`) trained by
-``scripts/train_techniques.py`` on the PTC train split and shipped in
-``flashpoint/data/techniques/``. Spans are decoded from token probabilities
-with hysteresis: a run of tokens starts at a token scoring at least ``high``
-and grows to neighbours scoring at least ``low``, never across a segment
-(sentence) boundary.
+The span finder is a small perceptron over MiniLM token states
+(:mod:`flashpoint.techniques.states`); the classifier a hashed linear model
+(:mod:`flashpoint.techniques.linear`) over lexical features and the span's
+pooled states. Both are trained by ``scripts/train_techniques.py`` on the PTC
+train split and shipped in ``flashpoint/data/techniques/``. Spans are decoded
+from token probabilities with hysteresis: a run of tokens starts at a token
+scoring at least ``high`` and grows to neighbours scoring at least ``low``,
+never across a segment (sentence) boundary.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 from ..errors import BackboneMissing
 from . import features as F
 from .linear import FloatArray, HashedLinear, sigmoid, softmax
+from .states import KEEP, ArticleStates, TokenHead, article_states, head_inputs, span_vectors
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "techniques"
 TAGGER_SIZES = (2**19, 2**18)
@@ -28,9 +31,10 @@ TAGGER_WEIGHTS = (1.0, 0.3)
 CLASSIFIER_SIZES = (2**18, 2**18)
 CLASSIFIER_WEIGHTS = (1.0, 1.0)
 EMBEDDING_WEIGHT = 1.0
-"""Weight of the MiniLM span embedding block next to the classifier's TF-IDF features."""
+"""Weight of the pooled MiniLM span states next to the classifier's TF-IDF features."""
 HIGH, LOW = 0.25, 0.06
-"""Default decoding thresholds (chosen on CV fold 0, see docs/persuasion.md)."""
+"""Thresholds of the linear tagger (model without the encoder); the span head's are chosen in
+training by CV inside the training articles and stored in ``model.json``."""
 TEMPERATURE = 1.0
 """Softmax temperature of the classifier's logits (1: multinomial logistic regression as fitted)."""
 
@@ -80,35 +84,65 @@ class FoundSpan:
 
 @dataclass(frozen=True, slots=True)
 class TechniqueModel:
-    """The span tagger, the technique classifier, and the decoding thresholds."""
+    """The span finder, the technique classifier, and the decoding thresholds.
 
-    tagger: HashedLinear
+    Token probabilities come from the :class:`~.states.TokenHead` over the
+    MiniLM token states of layers ``keep`` when there is a ``head``, else from
+    the linear ``tagger`` (the model trained without the encoder). The
+    classifier's dense block (when it has one) is the span's pooled token
+    states (:func:`~.states.span_vectors`). Both read the states of one encoder
+    pass per sentence (:func:`~.states.article_states`); pass ``states`` to
+    reuse them.
+    """
+
     classifier: HashedLinear
+    head: TokenHead | None = None
     high: float = HIGH
     low: float = LOW
+    keep: tuple[int, ...] = KEEP
+    tagger: HashedLinear | None = None
 
-    def token_probabilities(self, text: str, segments: Sequence[tuple[int, int]]) -> tuple[
-        F.TokenRows, FloatArray
-    ]:
-        rows = F.token_rows(text, segments)
+    def needs_states(self) -> bool:
+        """Whether span finding or classification reads encoder states."""
+        return self.head is not None or bool(self.classifier.dense_dim)
+
+    def states_of(self, text: str, segments: Sequence[tuple[int, int]]) -> ArticleStates:
+        """The encoder states of ``text``'s segments, for layers :attr:`keep`."""
+        return article_states(text, segments, self.keep)
+
+    def token_probabilities(
+        self, text: str, segments: Sequence[tuple[int, int]], states: ArticleStates | None = None
+    ) -> tuple[F.TokenRows, FloatArray]:
+        """Tokens of the segments and the probability that each lies in a technique span."""
+        if self.head is None:
+            rows = F.token_rows(text, segments, features=self.tagger is not None)
+            if not rows.tokens or self.tagger is None:
+                return rows, np.zeros(len(rows.tokens))
+            return rows, sigmoid(self.tagger.decision([rows.local, rows.context])[:, 0])
+        rows = F.token_rows(text, segments, features=False)
         if not rows.tokens:
             return rows, np.zeros(0)
-        return rows, sigmoid(self.tagger.decision([rows.local, rows.context])[:, 0])
+        states = self.states_of(text, segments) if states is None else states
+        tokens = [(t.start, t.end) for t in rows.tokens]
+        return rows, self.head.probabilities(head_inputs(states, tokens))
 
-    def find_spans(self, text: str, segments: Sequence[tuple[int, int]]) -> list[FoundSpan]:
+    def find_spans(self, text: str, segments: Sequence[tuple[int, int]],
+                   states: ArticleStates | None = None) -> list[FoundSpan]:
         """Propaganda spans of ``text`` within ``segments`` (sentence or line bounds)."""
-        rows, p = self.token_probabilities(text, segments)
+        rows, p = self.token_probabilities(text, segments, states)
         return decode(rows, p, self.high, self.low)
 
     def classify(
-        self, text: str, spans: Sequence[tuple[int, int]], segments: Sequence[tuple[int, int]]
+        self, text: str, spans: Sequence[tuple[int, int]], segments: Sequence[tuple[int, int]],
+        states: ArticleStates | None = None,
     ) -> FloatArray:
         """Technique probabilities, one row per span, columns in ``classifier.classes`` order."""
         if not spans:
             return np.zeros((0, len(self.classifier.classes)))
         dense = None
         if self.classifier.dense_dim:
-            dense = span_embeddings([text[s:e] for s, e in spans])
+            states = self.states_of(text, segments) if states is None else states
+            dense = span_vectors(states, spans, len(self.keep))
         stats = F.ArticleStats.of(text)
         words, chars = [], []
         same = F.same_text_counts(text, spans)
@@ -119,10 +153,11 @@ class TechniqueModel:
         return softmax(self.classifier.decision([words, chars], dense), TEMPERATURE)
 
     def label(
-        self, text: str, spans: Sequence[tuple[int, int]], segments: Sequence[tuple[int, int]]
+        self, text: str, spans: Sequence[tuple[int, int]], segments: Sequence[tuple[int, int]],
+        states: ArticleStates | None = None,
     ) -> list[tuple[str, float]]:
         """The best technique of each span; a span listed twice gets its next-best label."""
-        probs = self.classify(text, spans, segments)
+        probs = self.classify(text, spans, segments, states)
         seen: dict[tuple[int, int], int] = {}
         out = []
         for row, span in zip(probs, spans, strict=True):
@@ -132,26 +167,6 @@ class TechniqueModel:
             k = int(order[min(rank, len(order) - 1)])
             out.append((self.classifier.classes[k], float(row[k])))
         return out
-
-
-_EMBEDDINGS: dict[str, FloatArray] = {}
-_EMBEDDING_CACHE = 20_000
-
-
-def span_embeddings(spans: Sequence[str]) -> FloatArray:
-    """L2-normalised MiniLM embeddings of span texts (:mod:`flashpoint.encoder`), cached."""
-    from .. import encoder
-
-    todo = sorted({s for s in spans if s not in _EMBEDDINGS})
-    if todo:
-        vectors = encoder.load_encoder().pooled(todo).astype(np.float64)
-        vectors /= np.maximum(1e-9, np.linalg.norm(vectors, axis=1, keepdims=True))
-        if len(_EMBEDDINGS) + len(todo) > _EMBEDDING_CACHE:
-            _EMBEDDINGS.clear()
-        _EMBEDDINGS.update(zip(todo, vectors, strict=True))
-    if not spans:
-        return np.zeros((0, encoder.HIDDEN))
-    return np.vstack([_EMBEDDINGS[s] for s in spans])
 
 
 _TRIM = set(" .,:;")
@@ -183,9 +198,14 @@ def decode(rows: F.TokenRows, p: FloatArray, high: float, low: float) -> list[Fo
 
 def save_model(model: TechniqueModel, folder: Path, meta: dict[str, object]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    model.tagger.save(folder / "tagger.npz")
+    for name in ("tagger.npz", "head.npz"):
+        (folder / name).unlink(missing_ok=True)
     model.classifier.save(folder / "classifier.npz")
-    info = {**meta, "high": model.high, "low": model.low}
+    if model.tagger is not None:
+        model.tagger.save(folder / "tagger.npz")
+    if model.head is not None:
+        model.head.save(folder / "head.npz")
+    info = {**meta, "high": model.high, "low": model.low, "keep": list(model.keep)}
     (folder / "model.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
 
 
@@ -194,11 +214,13 @@ def load_model(folder: Path = DATA_DIR) -> TechniqueModel:
     """The shipped model (cached); raises :class:`ModelMissing` when its files are absent."""
     try:
         info = json.loads((folder / "model.json").read_text())
-        tagger = HashedLinear.load(folder / "tagger.npz")
         classifier = HashedLinear.load(folder / "classifier.npz")
+        head = TokenHead.load(folder / "head.npz") if (folder / "head.npz").exists() else None
+        tagger = HashedLinear.load(folder / "tagger.npz") if head is None else None
     except FileNotFoundError as exc:
         raise ModelMissing(
             f"technique model not found in {folder} ({exc.filename}); "
             "run `python scripts/train_techniques.py`"
         ) from None
-    return TechniqueModel(tagger, classifier, float(info["high"]), float(info["low"]))
+    keep = tuple(int(k) for k in info.get("keep", KEEP))
+    return TechniqueModel(classifier, head, float(info["high"]), float(info["low"]), keep, tagger)

@@ -23,12 +23,15 @@ from .model import (
     CLASSIFIER_SIZES,
     CLASSIFIER_WEIGHTS,
     EMBEDDING_WEIGHT,
+    HIGH,
+    LOW,
     TAGGER_SIZES,
     TAGGER_WEIGHTS,
     TechniqueModel,
-    span_embeddings,
+    decode,
 )
-from .ptc import Labelled, merge_spans
+from .ptc import Labelled, merge_spans, si_scores
+from .states import KEEP, ArticleStates, TokenHead, article_states, head_inputs, span_vectors
 
 SEED = 13
 TAGGER_C = 0.3
@@ -47,23 +50,32 @@ def _idf(m: sp.csr_matrix, columns: npt.NDArray[np.int64]) -> npt.NDArray[np.flo
     return out
 
 
+def article_rows(text: str, spans: Sequence[tuple[int, int]], features: bool = True
+                 ) -> tuple[F.TokenRows, npt.NDArray[np.int64]]:
+    """Token rows of an article's lines and their 0/1 labels: inside a gold span or not."""
+    rows = F.token_rows(text, F.line_segments(text), features)
+    merged = merge_spans(spans)
+    starts = [s for s, _ in merged]
+    labels = []
+    for tok in rows.tokens:
+        k = bisect.bisect_right(starts, tok.start) - 1
+        labels.append(int(k >= 0 and merged[k][0] <= tok.start < merged[k][1]))
+    return rows, np.array(labels, dtype=np.int64)
+
+
 def tagger_data(
     texts: Mapping[str, str], gold: Mapping[str, Sequence[tuple[int, int]]]
 ) -> tuple[list[list[str]], list[list[str]], npt.NDArray[np.int64]]:
     """Token feature rows (local, context) and 0/1 labels: inside a gold span or not."""
     local: list[list[str]] = []
     context: list[list[str]] = []
-    labels: list[int] = []
+    labels = [np.zeros(0, dtype=np.int64)]
     for art, text in texts.items():
-        rows = F.token_rows(text, F.line_segments(text))
-        spans = merge_spans(gold.get(art, ()))
-        starts = [s for s, _ in spans]
-        for tok in rows.tokens:
-            k = bisect.bisect_right(starts, tok.start) - 1
-            labels.append(int(k >= 0 and spans[k][0] <= tok.start < spans[k][1]))
+        rows, y = article_rows(text, gold.get(art, ()))
         local += rows.local
         context += rows.context
-    return local, context, np.array(labels, dtype=np.int64)
+        labels.append(y)
+    return local, context, np.concatenate(labels)
 
 
 def fit_tagger(local: Rows, context: Rows, y: npt.NDArray[np.int64], min_df: int = 2
@@ -124,36 +136,157 @@ def fit_classifier(
     )
 
 
+INNER_FOLDS = 3
+"""Groups of training articles for the out-of-group predictions the thresholds are chosen on."""
+HIGH_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55)
+LOW_GRID = (0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.25)
+
+
+def encode_articles(texts: Mapping[str, str]) -> dict[str, ArticleStates]:
+    """Encoder states of every article's lines (one pass per line)."""
+    return {a: article_states(t, F.line_segments(t), KEEP) for a, t in texts.items()}
+
+
+def _dense(texts: Mapping[str, str], items: Sequence[Labelled],
+           states: Mapping[str, ArticleStates]) -> npt.NDArray[np.float64]:
+    out = np.zeros((len(items), 0))
+    if items:
+        out = np.vstack([span_vectors(states[x.article], [(x.start, x.end)], len(KEEP))
+                         for x in items])
+    return out
+
+
+def choose_thresholds(
+    rows: Mapping[str, F.TokenRows], probs: Mapping[str, npt.NDArray[np.float64]],
+    gold: Mapping[str, Sequence[tuple[int, int]]],
+) -> tuple[float, float]:
+    """The (high, low) hysteresis pair of the grids with the best SI F1 on these articles."""
+    ref = [(a, s, e) for a in rows for s, e in gold.get(a, ())]
+    best = (-1.0, HIGH, LOW)
+    for high in HIGH_GRID:
+        for low in (x for x in LOW_GRID if x <= high):
+            pred = [(a, f.start, f.end) for a in rows for f in decode(rows[a], probs[a], high, low)]
+            f1 = si_scores(pred, ref)["f1"]
+            if f1 > best[0]:
+                best = (f1, high, low)
+    return best[1], best[2]
+
+
+def train_spans(
+    texts: Mapping[str, str], gold: Mapping[str, Sequence[tuple[int, int]]],
+    states: Mapping[str, ArticleStates] | None,
+) -> tuple[HashedLinear | None, TokenHead | None, float, float]:
+    """The span finder: a token head with its decoding thresholds, or the linear tagger.
+
+    With ``states`` the :class:`~.states.TokenHead` is trained on every
+    article's tokens; the thresholds are chosen on out-of-group predictions: the
+    articles are cut into :data:`INNER_FOLDS` seeded groups, each group is
+    predicted by a head trained on the others, and the (high, low) pair with the
+    best SI F1 on all groups is kept. Without ``states``, the linear tagger with
+    the default thresholds.
+    """
+    arts = sorted(texts)
+    if states is None:
+        local, context, y = tagger_data(texts, gold)
+        return fit_tagger(local, context, y), None, HIGH, LOW
+    rows: dict[str, F.TokenRows] = {}
+    inputs: dict[str, npt.NDArray[np.float64]] = {}
+    labels: dict[str, npt.NDArray[np.int64]] = {}
+    for a in arts:
+        rows[a], labels[a] = article_rows(texts[a], gold.get(a, ()), features=False)
+        inputs[a] = head_inputs(states[a], [(t.start, t.end) for t in rows[a].tokens])
+
+    def fit(names: Sequence[str]) -> TokenHead:
+        return fit_token_head(np.vstack([inputs[a] for a in names]),
+                              np.concatenate([labels[a] for a in names]))
+
+    high, low = HIGH, LOW
+    if len(arts) >= 2 * INNER_FOLDS:
+        order = np.random.default_rng(SEED).permutation(arts)
+        group = {str(a): i % INNER_FOLDS for i, a in enumerate(order)}
+        probs: dict[str, npt.NDArray[np.float64]] = {}
+        for g in range(INNER_FOLDS):
+            head = fit([a for a in arts if group[a] != g])
+            probs |= {a: head.probabilities(inputs[a]) for a in arts if group[a] == g}
+        high, low = choose_thresholds(rows, probs, gold)
+    return None, fit(arts), high, low
+
+
 def train(
     texts: Mapping[str, str],
     items: Sequence[Labelled],
     tagger: bool = True,
     tagger_articles: int | None = None,
     embeddings: bool = True,
+    states: Mapping[str, ArticleStates] | None = None,
 ) -> TechniqueModel:
     """Train both parts on ``texts`` and their labelled spans.
 
     ``tagger=False`` skips span identification; ``tagger_articles`` trains the
-    tagger on a seeded subset of that many articles (for a quick check);
-    ``embeddings=False`` leaves the MiniLM span embeddings out of the classifier.
+    span finder on a seeded subset of that many articles (for a quick check);
+    ``embeddings=False`` trains without MiniLM states (no dense block in the
+    classifier; the linear tagger instead of the token head). ``states``
+    (encoder states per article, from :func:`encode_articles`) are computed
+    when not given.
     """
     gold: dict[str, list[tuple[int, int]]] = {}
     for x in items:
         gold.setdefault(x.article, []).append((x.start, x.end))
+    if embeddings and states is None:
+        states = encode_articles(texts)
     words, chars = classifier_data(texts, items)
-    dense = span_embeddings([texts[x.article][x.start : x.end] for x in items]) if embeddings \
-        else None
+    dense = _dense(texts, items, states) if states is not None and embeddings else None
     classifier = fit_classifier(words, chars, [x.technique for x in items], dense)
-    if tagger:
-        tag_texts = dict(texts)
-        if tagger_articles is not None:
-            keep = np.random.default_rng(SEED).permutation(sorted(texts))[:tagger_articles]
-            tag_texts = {str(a): texts[str(a)] for a in keep}
-        local, context, y = tagger_data(tag_texts, gold)
-        tag = fit_tagger(local, context, y)
-    else:
-        tag = HashedLinear(
-            classes=("propaganda",), sizes=TAGGER_SIZES, weights=TAGGER_WEIGHTS, binary=True,
-            columns=np.zeros(0, dtype=np.int64), coef=np.zeros((1, 0)), intercept=np.zeros(1),
-        )
-    return TechniqueModel(tag, classifier)
+    if not tagger:
+        return TechniqueModel(classifier)
+    tag_texts = dict(texts)
+    if tagger_articles is not None:
+        keep = np.random.default_rng(SEED).permutation(sorted(texts))[:tagger_articles]
+        tag_texts = {str(a): texts[str(a)] for a in keep}
+    tag, head, high, low = train_spans(tag_texts, gold, states if embeddings else None)
+    return TechniqueModel(classifier, head, high, low, tagger=tag)
+
+
+# --- the token head (torch, training only) ----------------------------------------------
+
+HEAD_HIDDEN = 256
+HEAD_EPOCHS = 4
+HEAD_BATCH = 256
+HEAD_LR = 1e-3
+
+
+def fit_token_head(x: npt.NDArray[np.float64], y: npt.NDArray[np.int64], seed: int = SEED
+                   ) -> TokenHead:
+    """Train the :class:`~.states.TokenHead` perceptron with torch (AdamW, binary cross-entropy).
+
+    Inputs are standardised (the last column, the missing flag, is left as it
+    is); torch runs on one thread.
+    """
+    import torch
+
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-4
+    mean[-1:], scale[-1:] = 0.0, 1.0
+    xt = torch.from_numpy(((x - mean) / scale).astype(np.float32))
+    yt = torch.from_numpy(y.astype(np.float32))
+    first, last = torch.nn.Linear(x.shape[1], HEAD_HIDDEN), torch.nn.Linear(HEAD_HIDDEN, 1)
+    net = torch.nn.Sequential(first, torch.nn.GELU(), torch.nn.Dropout(0.1), last)
+    opt = torch.optim.AdamW(net.parameters(), lr=HEAD_LR, weight_decay=1e-2)
+    loss = torch.nn.BCEWithLogitsLoss()
+    gen = torch.Generator().manual_seed(seed)
+    net.train()
+    for _ in range(HEAD_EPOCHS):
+        order = torch.randperm(len(xt), generator=gen)
+        for i in range(0, len(xt), HEAD_BATCH):
+            idx = order[i : i + HEAD_BATCH]
+            opt.zero_grad()
+            loss(net(xt[idx])[:, 0], yt[idx]).backward()
+            opt.step()
+    return TokenHead(
+        mean=mean, scale=scale,
+        w1=first.weight.detach().numpy().astype(np.float64).T,
+        b1=first.bias.detach().numpy().astype(np.float64),
+        w2=last.weight.detach().numpy().astype(np.float64)[0],
+        b2=float(last.bias.detach().numpy()[0]),
+    )

@@ -1,0 +1,149 @@
+"""MiniLM token states of an article's sentences, pooled over tokens and spans, and the token head.
+
+Span identification and classification read the encoder through
+:func:`flashpoint.encoder.sentence_states`: one forward pass per sentence
+(segment), memoised per process, so the technique model costs no encoder pass
+of its own when another analyzer (``sentence_scores``) has already encoded the
+same sentences with the same layers. Word pieces beyond the encoder's
+:data:`~flashpoint.encoder.MAX_TOKENS` have no state: tokens and spans there
+get a zero vector (and the token head a ``missing`` flag).
+
+:class:`TokenHead` is a one-hidden-layer perceptron in NumPy over a token's
+pooled states; it is trained with torch by
+:func:`flashpoint.techniques.train.fit_token_head` (training only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from .linear import FloatArray
+
+KEEP = (4, 5)
+"""Encoder layers read by the technique model (those ``sentence_scores`` reads too)."""
+F32 = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleStates:
+    """Word-piece states of an article's segments; ``offsets`` are article character offsets."""
+
+    states: F32
+    offsets: npt.NDArray[np.int64]
+
+    def pooled(self, spans: Sequence[tuple[int, int]]) -> F32:
+        """Mean state of the word pieces overlapping each span (zeros where none does)."""
+        width = self.states.shape[1]
+        if not len(spans):
+            return np.zeros((0, width), dtype=np.float32)
+        starts = np.array([s for s, _ in spans], dtype=np.int64)
+        ends = np.array([e for _, e in spans], dtype=np.int64)
+        lo = np.searchsorted(self.offsets[:, 1], starts, side="right")
+        hi = np.maximum(np.searchsorted(self.offsets[:, 0], ends, side="left"), lo)
+        count = hi - lo
+        rows = np.repeat(np.arange(len(spans)), count)
+        cols = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count - lo, count)
+        weights = np.repeat(1.0 / np.maximum(count, 1), count).astype(np.float32)
+        mean = sp.csr_matrix((weights, (rows, cols)), shape=(len(spans), len(self.states)))
+        out: F32 = np.asarray(mean @ self.states, dtype=np.float32)
+        return out
+
+    def covered(self, spans: Sequence[tuple[int, int]]) -> npt.NDArray[np.bool_]:
+        """Whether any word piece overlaps each span."""
+        starts = np.array([s for s, _ in spans], dtype=np.int64)
+        ends = np.array([e for _, e in spans], dtype=np.int64)
+        lo = np.searchsorted(self.offsets[:, 1], starts, side="right")
+        hi = np.searchsorted(self.offsets[:, 0], ends, side="left")
+        out: npt.NDArray[np.bool_] = hi > lo
+        return out
+
+
+def article_states(
+    text: str, segments: Sequence[tuple[int, int]], keep: Sequence[int] = KEEP
+) -> ArticleStates:
+    """States of layers ``keep`` for every segment of ``text`` (one encoder pass, memoised)."""
+    from .. import encoder
+
+    width = encoder.HIDDEN * len(keep)
+    states: list[F32] = [np.zeros((0, width), dtype=np.float32)]
+    offsets: list[npt.NDArray[np.int64]] = [np.zeros((0, 2), dtype=np.int64)]
+    bounds = [(s, e) for s, e in segments if e > s]
+    for (s, _), found in zip(bounds, encoder.sentence_states([text[s:e] for s, e in bounds],
+                                                             keep), strict=True):
+        real = found.offsets[:, 1] > found.offsets[:, 0]
+        states.append(found.states[real])
+        offsets.append(found.offsets[real].astype(np.int64) + s)
+    order = np.argsort(np.concatenate(offsets)[:, 0], kind="stable")
+    return ArticleStates(np.concatenate(states)[order], np.concatenate(offsets)[order])
+
+
+def span_vectors(states: ArticleStates, spans: Sequence[tuple[int, int]],
+                 layers: int) -> FloatArray:
+    """Pooled span states, each layer's block L2-normalised, scaled to unit norm overall."""
+    pooled = states.pooled(spans).astype(np.float64)
+    blocks = np.split(pooled, layers, axis=1)
+    out = np.hstack([b / np.maximum(1e-9, np.linalg.norm(b, axis=1, keepdims=True))
+                     for b in blocks]) / np.sqrt(layers)
+    missing = ~states.covered(spans) if len(spans) else np.zeros(0, dtype=bool)
+    out[missing] = 0.0
+    result: FloatArray = out
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class TokenHead:
+    """``p = sigmoid(w2 · gelu(W1 · z + b1) + b2)`` with ``z`` the standardised input row.
+
+    Input row: a token's pooled states (mean of its word pieces), then a 0/1
+    flag for tokens without a state (beyond the encoder's truncation).
+    """
+
+    mean: FloatArray
+    scale: FloatArray
+    w1: FloatArray
+    b1: FloatArray
+    w2: FloatArray
+    b2: float
+
+    def probabilities(self, x: FloatArray) -> FloatArray:
+        """The probability of each input row (computed in float32)."""
+        from scipy.special import erf
+
+        z = ((x - self.mean) / self.scale).astype(np.float32)
+        h = z @ self.w1.astype(np.float32) + self.b1.astype(np.float32)
+        h *= 0.5 * (1.0 + erf(h * np.float32(2**-0.5)))
+        logit = (h @ self.w2.astype(np.float32)).astype(np.float64) + self.b2
+        out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
+        return out
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path, mean=self.mean.astype(np.float32), scale=self.scale.astype(np.float32),
+            w1=self.w1.astype(np.float16), b1=self.b1.astype(np.float32),
+            w2=self.w2.astype(np.float32), b2=np.array([self.b2]),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> TokenHead:
+        with np.load(path, allow_pickle=False) as z:
+            return cls(
+                mean=z["mean"].astype(np.float64), scale=z["scale"].astype(np.float64),
+                w1=z["w1"].astype(np.float64), b1=z["b1"].astype(np.float64),
+                w2=z["w2"].astype(np.float64), b2=float(z["b2"][0]),
+            )
+
+
+def head_inputs(states: ArticleStates, tokens: Sequence[tuple[int, int]]) -> FloatArray:
+    """Rows of :class:`TokenHead` inputs: a token's pooled states, then 1 if it has none."""
+    if not len(tokens):
+        return np.zeros((0, states.states.shape[1] + 1))
+    pooled = states.pooled(tokens).astype(np.float64)
+    missing = (~states.covered(tokens)).astype(np.float64)[:, None]
+    out: FloatArray = np.hstack([pooled, missing])
+    return out

