@@ -7,7 +7,8 @@ read the features built here:
   attribution cue (``said``, ``according to``, ``believes``, ``claims``...);
 * the **content** model ranks, for one cue, the candidate contents proposed by
   :func:`content_candidates` from the dependency parse (the clausal complement,
-  the object, the clause an ``according to`` hangs on, an adjacent quotation...).
+  the object, the clause an ``according to`` hangs on, the subject plus complement
+  of a raising verb, an adjacent quotation...).
 
 Both the training script and the analyzer call these functions, so the
 features can never drift apart.
@@ -20,7 +21,7 @@ import gzip
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +53,8 @@ class Candidate:
     quote: bool = False
     """True when the content is a quotation; ``chars`` then gives its exact extent."""
     chars: tuple[tuple[int, int], ...] = ()
+    beside_quote: bool = False
+    """True when the cue also has a quotation candidate (this one or another)."""
 
 
 class Quotations:
@@ -129,6 +132,66 @@ def _cut_at_punct(
     return cut if len(cut) >= 3 else None
 
 
+def _phrase_objects(tok: Token, depth: int = 3) -> list[Token]:
+    """Objects of the prepositions ending a multi-word cue (``expressing concern about X``).
+
+    Follows ``tok``'s chain of objects, open complements and prepositions down to
+    ``depth`` levels and returns every prepositional object met on the way.
+    """
+    out = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.i > tok.i:
+            out += [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        elif c.dep_ in ("dobj", "xcomp") and c.i > tok.i and depth > 1:
+            out += _phrase_objects(c, depth - 1)
+    return out
+
+
+def _from_subject(doc: Doc, toks: tuple[int, ...]) -> tuple[int, ...] | None:
+    """``toks`` from its main clause's subject on, without a fronted phrase set off by a comma.
+
+    ``Though he trails, X leads`` -> ``X leads``; ``None`` when nothing precedes the
+    subject, or no comma sets the fronted words off.
+    """
+    ids = set(toks)
+    head = next((doc[i] for i in toks if doc[i].head.i not in ids or doc[i].head.i == i), None)
+    if head is None:
+        return None
+    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "expl")
+                 and c.i in ids), None)
+    if subj is None:
+        return None
+    start = subj.left_edge.i
+    before = [i for i in toks if i < start]
+    if not before or not any(doc[i].text == "," for i in before):
+        return None
+    core = _trim(doc, (i for i in toks if i >= start))
+    return core if len(core) >= 2 else None
+
+
+_COMPLEMENTS = frozenset({"xcomp", "oprd", "acomp", "ccomp"})
+
+
+def _subject_complements(cue: Token) -> list[tuple[Token, Token]]:
+    """(subject, complement) pairs of a cue whose subject is part of what is attributed.
+
+    With a raising or agentless passive cue (``X appears to lead``, ``X is expected
+    to win``, ``X was accused of lying``, ``X is seen as a threat``) the subject is
+    not the source: PolNeAR's content is the subject plus the complement, in two
+    pieces. The content model decides (by the cue's lemma) when this reading holds.
+    """
+    if cue.pos_ not in ("VERB", "AUX", "ADJ") or any(c.dep_ == "agent" for c in cue.children):
+        return []
+    subj = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.i > cue.i or (
+        subj.pos_ == "PRON" and subj.lower_ not in ("it", "this", "that", "which", "who")
+    ):
+        return []
+    comps = [c for c in cue.children if c.i > cue.i and c.dep_ in _COMPLEMENTS]
+    comps += [c for c in cue.children if c.i > cue.i and c.dep_ == "prep"]
+    return [(subj, comps[0])] if comps else []
+
+
 def _is_quote(tok: Token) -> bool:
     return bool(tok.text) and all(ch in QUOTE_CHARS for ch in tok.text)
 
@@ -163,10 +226,25 @@ def content_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candida
             add("obj+tail", [i for c in (obj, tail[0]) for i in _span_tokens(c, s0, s1)])
     if len(right) > 1:
         add("right:all", [i for c in right for i in _span_tokens(c, s0, s1)])
+    for child in cue.children:
+        if child.dep_ in ("ccomp", "xcomp", "dobj") and child.i > cue.i:
+            sub = _span_tokens(child, s0, s1)
+            if sub and sub[-1] + 1 < s1:  # the parse may attach the clause's end elsewhere
+                add(f"child:{child.dep_}+tosent", range(sub[0], s1))
+        if child.dep_ in ("dobj", "xcomp", "acomp", "attr") and child.i > cue.i:
+            for obj in _phrase_objects(child):
+                add("deep:pobj", _span_tokens(obj, s0, s1))
+    for subj, comp in _subject_complements(cue):
+        add(f"subj:{subj.dep_}+{comp.dep_}",
+            [*_span_tokens(subj, s0, s1), *_span_tokens(comp, s0, s1)])
     if cue.dep_ in PARENT_DEPS and cue.head.i != cue.i:
         own = set(_span_tokens(cue, s0, s1))
         rest = [i for i in _span_tokens(cue.head, s0, s1) if i not in own]
         add(f"parent:{cue.dep_}", rest)
+    for cand in list(found.values()):
+        core = _from_subject(doc, cand.tokens)
+        if core and core not in found:
+            found[core] = Candidate(f"{cand.kind}+fromsubj", core)
     for cand in list(found.values()):
         for suffix, last in (("+cut", False), ("+cutlast", True)):
             cut = _cut_at_punct(doc, cand.tokens, quotes, last)
@@ -179,6 +257,8 @@ def content_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candida
     for cand in quoted:
         if cand.tokens not in found:
             found[cand.tokens] = cand
+    if quoted:
+        return [replace(c, beside_quote=True) for c in found.values()]
     return list(found.values())
 
 
@@ -193,18 +273,18 @@ def quote_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candidate
     after = _quote_after(text, cue, quotes)
     out: list[Candidate] = []
     if inside:
-        out.append(_quote_cand(doc, "quote", tuple(quotes.spans[i] for i in inside), cue, quotes))
+        out.extend(_quote_cands(doc, "quote", tuple(quotes.spans[i] for i in inside), cue, quotes))
         if len(inside) > 1:
             nearest = min(inside, key=lambda i: min(abs(quotes.spans[i][0] - cue.idx),
                                                     abs(quotes.spans[i][1] - cue.idx)))
-            out.append(_quote_cand(doc, "quote:nearest", (quotes.spans[nearest],), cue, quotes))
+            out.extend(_quote_cands(doc, "quote:nearest", (quotes.spans[nearest],), cue, quotes))
     if before is not None:
-        out.append(_quote_cand(doc, "quote:before", (quotes.spans[before],), cue, quotes))
+        out.extend(_quote_cands(doc, "quote:before", (quotes.spans[before],), cue, quotes))
     if after is not None:
-        out.append(_quote_cand(doc, "quote:after", (quotes.spans[after],), cue, quotes))
+        out.extend(_quote_cands(doc, "quote:after", (quotes.spans[after],), cue, quotes))
     if before is not None and after is not None:
         pair = (quotes.spans[before], quotes.spans[after])
-        out.append(_quote_cand(doc, "quote:split", pair, cue, quotes))
+        out.extend(_quote_cands(doc, "quote:split", pair, cue, quotes))
     return out
 
 
@@ -261,10 +341,19 @@ def _closing_gap(gap: str) -> bool:
     )
 
 
-def _quote_cand(
+def _quote_cands(
     doc: Doc, kind: str, chars: tuple[tuple[int, int], ...], cue: Token, quotes: Quotations
-) -> Candidate:
-    chars = continued(doc_text(doc), cue, chars, quotes)
+) -> list[Candidate]:
+    """The quotation candidate ``chars`` and, when one goes on after the cue's sentence
+    (``"…," he said. "…"``), the same joined with it (kind ``+cont``)."""
+    out = [_quote_cand(doc, kind, chars)]
+    more = continued(doc_text(doc), cue, chars, quotes)
+    if more != chars:
+        out.append(_quote_cand(doc, f"{kind}+cont", more))
+    return out
+
+
+def _quote_cand(doc: Doc, kind: str, chars: tuple[tuple[int, int], ...]) -> Candidate:
     toks: list[int] = []
     for s, e in chars:
         toks.extend(token_range(doc, s, e))
@@ -383,6 +472,66 @@ def content_features(doc: Doc, cue: Token, cand: Candidate) -> list[str]:
         feats.append(f"head_pron={head.lower_}")
     if any(_is_quote(doc[i]) for i in cand.tokens):
         feats.append("has_quote_mark")
+    feats += _boundary_features(doc, cue, cand, base)
+    return feats
+
+
+def is_audience(doc: Doc, cue: Token, cand: Candidate) -> bool:
+    """Whether ``cand`` is whom the words were given to: ``explained to El Tiempo``."""
+    head = _head_of(doc, cand.tokens)
+    prep = head.head
+    return (not cand.quote and head.dep_ == "pobj" and prep.dep_ == "prep"
+            and prep.head.i == cue.i and prep.lower_ in ("to", "with")
+            and (head.pos_ == "PROPN" or bool(head.ent_type_)))
+
+
+def _word_class(tok: Token) -> str:
+    """A token as a feature value: function words and punctuation as written, else the tag."""
+    return tok.lower_ if tok.is_stop or tok.is_punct else tok.tag_
+
+
+def _boundary_features(doc: Doc, cue: Token, cand: Candidate, base: str) -> list[str]:
+    """Where the candidate starts and ends relative to the clauses around it.
+
+    Describes the breaks inside it (a comma or dash followed by a participle, a
+    relative pronoun, ``and`` + verb...), its last top-level constituent (a trailing
+    ``after the event``), the words between the cue and its start, and the
+    quotation pieces it joins: the evidence for choosing among candidates that
+    differ only in where they start or stop.
+    """
+    toks = cand.tokens
+    ids = set(toks)
+    first = doc[toks[0]]
+    feats = [f"first_dep={first.dep_}", f"base_first_dep={base}|{first.dep_}"]
+    breaks = set()
+    for k in () if cand.quote else toks[1:-1]:  # a quotation's own commas are no breaks
+        t = doc[k]
+        if t.text in _CUT and k + 1 < len(doc) and k + 1 in ids:
+            breaks.add(f"{t.text}|{_word_class(doc[k + 1])}")
+    feats += [f"inner={b}" for b in breaks] + [f"base_inner={base}|{b}" for b in breaks]
+    feats += [f"n_breaks={min(len(breaks), 3)}", f"kind_breaks={cand.kind}|{min(len(breaks), 3)}"]
+    roots = [doc[i] for i in toks if doc[i].head.i not in ids or doc[i].head.i == i]
+    roots = [r for r in roots if not r.is_punct]
+    if len(roots) > 1:
+        last = roots[-1]
+        obj = next((c for c in last.children if c.dep_ == "pobj"), last)
+        lastroot = f"{last.dep_}|{_word_class(last)}|{obj.ent_type_ or '-'}"
+        feats += [f"lastroot={lastroot}", f"base_lastroot={base}|{lastroot}"]
+    feats += [f"n_roots={min(len(roots), 3)}", f"kind_roots={cand.kind}|{min(len(roots), 3)}"]
+    if first.i > cue.i:
+        gap = [doc[i] for i in range(cue.i + 1, first.i) if not doc[i].is_punct]
+        feats.append(f"gap={min(len(gap), 4)}")
+        if 0 < len(gap) <= 2:
+            feats.append("gapw=" + "_".join(_word_class(t) for t in gap))
+    if is_audience(doc, cue, cand):
+        feats += ["audience", f"audience_base={base}"]
+    if cand.beside_quote and not cand.quote:
+        feats += ["beside_quote", f"beside_quote_base={base}"]
+    if cand.quote:
+        pieces = len(cand.chars)
+        shortest = min(len(doc_text(doc)[a:b].split()) for a, b in cand.chars)
+        feats += [f"qparts={min(pieces, 4)}", f"kind_qparts={cand.kind}|{min(pieces, 4)}",
+                  f"qshort={min(shortest, 4)}|{pieces > 1}"]
     return feats
 
 

@@ -14,8 +14,9 @@ How it works, on the spaCy parse:
    ``scripts/train_quotes.py``) scores each verb, noun and adjective as the
    head of an attribution cue.
 3. For each cue, candidate contents come from the parse (clausal complement,
-   object, the clause an ``according to`` hangs on, adjacent quotations) and
-   a linear **content model** picks one. Cues are taken most confident first; a
+   object, the clause an ``according to`` hangs on, the subject plus complement
+   of a raising verb, adjacent quotations) and a linear **content model** picks
+   one, reading where each candidate starts and stops. Cues are taken most confident first; a
    cue inside an accepted content is a nested attribution and is not reported.
 4. A quotation split by its cue (``"…," he added. "…"``) is joined as one
    quote with several ``parts``; a quotation with no cue of its own joins the
@@ -50,8 +51,12 @@ from ._quote_features import (
     content_features,
     cue_features,
     doc_text,
+    is_audience,
     load_models,
 )
+
+ORPHAN_MAX_WORDS = 4
+"""A quotation with no cue of its own this short (``"Today"``) is not attached to a speaker."""
 
 MAX_SENT_BACK = 6
 """How many sentences back a pronoun or definite description looks for its speaker."""
@@ -101,10 +106,11 @@ def find_attributions(doc: Doc, quotes: Quotations, models: Models) -> list[Foun
         cands = [c for c in content_candidates(doc, tok, quotes) if not taken & set(c.tokens)]
         if not cands:
             continue
-        best_score, best = max(
-            ((models.content.score(content_features(doc, tok, c)), c) for c in cands),
-            key=lambda x: x[0],
-        )
+        ranked = [(models.content.score(content_features(doc, tok, c)), c) for c in cands]
+        best_score, best = max(ranked, key=lambda x: x[0])
+        if is_audience(doc, tok, best) and any(c.quote for c in cands):
+            # the hearer is never the content when a quotation stands beside the cue
+            best_score, best = max(((s, c) for s, c in ranked if c.quote), key=lambda x: x[0])
         if best_score < models.content.threshold:
             continue
         found.append(Found(cue=tok, score=s, content=best))
@@ -234,10 +240,20 @@ def _propn_name(head: Token) -> tuple[int, int, str] | None:
 
 
 def _descriptor(doc: Doc, head: Token, name: tuple[int, int, str] | None) -> tuple[int, int] | None:
-    """Title or description of the speaker: pre-name modifiers or an apposition."""
+    """Title or description of the speaker: pre-name modifiers or an apposition.
+
+    The descriptor never repeats the name: in ``the foreign minister, Raychelle
+    Omamo`` the apposition is the name, so the descriptor is the head phrase
+    (``foreign minister``); in ``Berg, Defence Minister Anna Berg`` the name is cut
+    off the apposition (``Defence Minister``).
+    """
     for c in head.children:
         if c.dep_ == "appos":
             span = _subtree_span(c, set())
+            if span and name is not None:
+                span = _drop_name(doc, span, name)
+                if span is None:
+                    return _head_phrase(doc, head, name)
             if span:
                 return span
     if name is None or name[2] != "PERSON":
@@ -256,6 +272,46 @@ def _descriptor(doc: Doc, head: Token, name: tuple[int, int, str] | None) -> tup
     while toks and toks[-1].is_punct:
         toks.pop()
     if not toks:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _drop_name(
+    doc: Doc, span: tuple[int, int], name: tuple[int, int, str]
+) -> tuple[int, int] | None:
+    """``span`` without the name at its end (the name's own span, or a name ending the same way).
+
+    ``None`` when nothing but the name (and punctuation) is left.
+    """
+    text = doc_text(doc)
+    start, end = span
+    written = text[name[0]:name[1]]
+    last_word = written.split()[-1] if written.split() else written
+    if name[0] < end and start < name[1]:
+        if name[0] <= start:  # the span opens with the name: what follows it
+            start = max(start, name[1])
+        else:
+            end = min(end, name[0])
+    else:
+        for ent in doc.ents:
+            if (ent.label_ == "PERSON" and start <= ent.start_char and ent.end_char <= end
+                    and ent.text.split()[-1] == last_word):
+                end = ent.start_char  # the same person named again: "Berg, Minister Anna Berg"
+                break
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    if end <= start or text[start:end] == written:
+        return None
+    return start, end
+
+
+def _head_phrase(doc: Doc, head: Token, name: tuple[int, int, str]) -> tuple[int, int] | None:
+    """The head noun with its modifiers (no determiner), when it is not the name itself."""
+    toks = [t for t in doc[head.left_edge.i:head.i + 1]
+            if not t.is_punct and t.pos_ != "DET" and not name[0] <= t.idx < name[1]]
+    if not toks or head.pos_ not in ("NOUN", "PROPN") or name[0] <= head.idx < name[1]:
         return None
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
@@ -537,12 +593,16 @@ def attach_orphans(text: str, found: list[Found], quotes: Quotations) -> None:
 
     News style keeps one speaker per paragraph: in ``"A," she said. Then X. "B."`` the
     second quotation is still hers. A quotation opening the next paragraph goes on a
-    direct quote that ends the previous one.
+    direct quote that ends the previous one. A short quotation (at most
+    :data:`ORPHAN_MAX_WORDS` words: a title, a scare quote, a nickname) is not speech
+    and stays alone.
     """
     owned = [(s, e) for f in found for s, e in f.chars]
     cues = sorted(f.cue.idx for f in found)
     for qs, qe in quotes.spans:
         if any(s < qe and qs < e for s, e in owned) or any(qs <= c < qe for c in cues):
+            continue
+        if len(text[qs:qe].split()) <= ORPHAN_MAX_WORDS:
             continue
         p0, p1 = _paragraph_of(text, qs)
         owner = _owner(text, found, qs, p0)
