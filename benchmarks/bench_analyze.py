@@ -27,7 +27,7 @@ from flashpoint.evaluation import default_datasets_dir
 from flashpoint.ingest import read_paths
 from flashpoint.model import Article
 from flashpoint.pipeline import AnalysisInput, Analyzer
-from flashpoint.runner import build_pipeline
+from flashpoint.runner import FAST_OPTIONS, build_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +83,7 @@ def main() -> int:
     bare_s = _clock(lambda: list(nlp.pipe(texts, batch_size=16)))
 
     totals: dict[str, float] = defaultdict(float)
-    options = {"sentence_scores.v1": {"encoder": False}} if args.fast else {}
+    options = FAST_OPTIONS if args.fast else {}
     pipeline = build_pipeline(options=options)
     pipeline.analyzers = tuple(_timed(a, totals) for a in pipeline.analyzers)
     full_s = _clock(lambda: list(pipeline.run(articles)))

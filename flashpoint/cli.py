@@ -20,7 +20,7 @@ from rich.console import Console
 from . import evaluation
 from .errors import FlashpointError
 from .model import Article, article_from_json
-from .runner import RunStats, analyze_paths, build_pipeline, write_json, write_jsonl
+from .runner import FAST_OPTIONS, RunStats, analyze_paths, build_pipeline, write_json, write_jsonl
 
 FORMATS = ("text", "json", "jsonl")
 REPORT_WIDTH = 120
@@ -76,8 +76,9 @@ def _guess_format(fmt: str | None, output: str | None) -> str:
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes to analyse in parallel (each loads its own spaCy pipeline).")
 @click.option("--fast", is_flag=True,
-              help="Skip the MiniLM sentence encoder: sentence scores from TF-IDF models only "
-                   "(several times faster, less accurate; see docs/claims.md).")
+              help="Skip the MiniLM sentence encoder: sentence scores from TF-IDF models, "
+                   "technique spans from cue rules only (faster, less accurate; see "
+                   "docs/development.md#benchmarks).")
 def analyze(paths: tuple[str, ...], fmt: str | None, output: str | None, verbatim: bool,
             encoding: str | None, names: str | None, gazetteer: str | None,
             workers: int, fast: bool) -> None:
@@ -92,7 +93,8 @@ def analyze(paths: tuple[str, ...], fmt: str | None, output: str | None, verbati
     if gazetteer:
         options["actors.v1"] = {"gazetteer": gazetteer}
     if fast:
-        options["sentence_scores.v1"] = {"encoder": False}
+        for name, extra in FAST_OPTIONS.items():
+            options[name] = {**options.get(name, {}), **extra}
     pipeline = build_pipeline(names.split(",") if names else None, options)
     stats = RunStats()
     articles = analyze_paths(paths, pipeline, stats, verbatim=verbatim, encoding=encoding,

@@ -34,6 +34,13 @@ class RunStats:
         return 3 if self.input_errors or self.analyzer_failures else 0
 
 
+FAST_OPTIONS: Mapping[str, Mapping[str, object]] = {
+    "sentence_scores.v1": {"encoder": False},
+    "persuasion.v1": {"encoder": False},
+}
+"""Analyzer options of ``analyze --fast``: no MiniLM encoder pass anywhere."""
+
+
 def build_pipeline(
     names: Sequence[str] | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,

@@ -103,3 +103,29 @@ def test_persuasion_runs_no_encoder_pass_of_its_own(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(encoder.Encoder, "hidden", counting)
     found = find_techniques(text, segments)
     assert found and not calls
+
+
+def test_fast_mode_runs_no_encoder_pass_and_keeps_rule_spans(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from flashpoint.analyzers.persuasion import find_techniques
+
+    def refuse(self: encoder.Encoder, *args: object, **kwargs: object) -> object:
+        raise AssertionError("the encoder ran in fast mode")
+
+    monkeypatch.setattr(encoder.Encoder, "hidden", refuse)
+    text = ("Make no mistake, the new levy is a betrayal of every farmer.\n"
+            "Is it really a coincidence that the tender went to the mayor's nephew?\n")
+    segments = F.line_segments(text)
+    found = find_techniques(text, segments, use_encoder=False)
+    by_text = {t.span.text: t for t in found}
+    question = text.splitlines()[1]
+    assert by_text[question].technique == "Doubt"
+    assert "Make no mistake" in by_text
+    assert all(0 < t.score <= 1 and t.explanation for t in found)
+
+
+def test_cli_fast_turns_the_encoder_off_everywhere() -> None:
+    from flashpoint.runner import FAST_OPTIONS
+
+    assert {name for name, opts in FAST_OPTIONS.items() if opts.get("encoder") is False} == {
+        "sentence_scores.v1", "persuasion.v1"}

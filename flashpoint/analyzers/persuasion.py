@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from .. import encoder
 from ..model import Article, Span, Technique
 from ..pipeline import AnalysisInput, Analyzer
 from ..techniques import DEFINITIONS, load_model
@@ -86,18 +87,23 @@ def rule_spans(
 
 
 def find_techniques(
-    text: str, segments: Sequence[tuple[int, int]], quotes: Sequence[tuple[int, int]] = ()
+    text: str, segments: Sequence[tuple[int, int]], quotes: Sequence[tuple[int, int]] = (),
+    use_encoder: bool = True,
 ) -> tuple[Technique, ...]:
     """Technique spans of ``text``: tagger spans and rule spans, each labelled and scored.
 
     A question in the author's voice is labelled ``Doubt`` (the leading question is
     the textbook Doubt device); every other span takes the classifier's best label.
+    Without the encoder (``use_encoder=False``, or a model that needs it while the
+    MiniLM package is missing) only the rule spans are proposed, and the classifier
+    labels them from lexical features alone.
     """
     model = load_model()
-    states = model.states_of(text, segments) if model.needs_states() else None
+    use_encoder = use_encoder and (encoder.available() or not model.needs_states())
+    states = model.states_of(text, segments) if use_encoder and model.needs_states() else None
     confidence: dict[tuple[int, int], float] = {}
     questions: set[tuple[int, int]] = set()
-    for found in model.find_spans(text, segments, states):
+    for found in (model.find_spans(text, segments, states) if use_encoder else ()):
         confidence[(found.start, found.end)] = found.score
     for s, e, kind in rule_spans(text, segments, quotes):
         confidence[(s, e)] = max(confidence.get((s, e), 0.0), RULE_PRIOR)
@@ -106,7 +112,7 @@ def find_techniques(
     spans = sorted(confidence)
     classes = model.classifier.classes
     out = []
-    for (s, e), probs in zip(spans, model.classify(text, spans, segments, states),
+    for (s, e), probs in zip(spans, model.classify(text, spans, segments, states, use_encoder),
                                strict=True):
         k = int(probs.argmax())
         label, prob = classes[k], float(probs[k])
@@ -127,7 +133,8 @@ def persuasion(inp: AnalysisInput) -> Mapping[str, Any]:
     if not text.strip():
         return {"techniques": (), "genre": None, "frames": ()}
     segments = segments_of(inp)
-    techniques = find_techniques(text, segments, _inside_quotes(article))
+    use_encoder = bool(inp.options.get("encoder", True))
+    techniques = find_techniques(text, segments, _inside_quotes(article), use_encoder)
     genre = genre_rules.classify(text, segments, article, techniques)
     return {"techniques": techniques, "genre": genre, "frames": frame_rules.detect(text)}
 

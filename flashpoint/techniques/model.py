@@ -134,13 +134,19 @@ class TechniqueModel:
 
     def classify(
         self, text: str, spans: Sequence[tuple[int, int]], segments: Sequence[tuple[int, int]],
-        states: ArticleStates | None = None,
+        states: ArticleStates | None = None, use_encoder: bool = True,
     ) -> FloatArray:
-        """Technique probabilities, one row per span, columns in ``classifier.classes`` order."""
+        """Technique probabilities, one row per span, columns in ``classifier.classes`` order.
+
+        With ``use_encoder=False`` the dense block of span states is left at zero:
+        only the lexical features speak (the fast mode, less accurate).
+        """
         if not spans:
             return np.zeros((0, len(self.classifier.classes)))
         dense = None
-        if self.classifier.dense_dim:
+        if self.classifier.dense_dim and not use_encoder:
+            dense = np.zeros((len(spans), self.classifier.dense_dim))
+        elif self.classifier.dense_dim:
             states = self.states_of(text, segments) if states is None else states
             dense = span_vectors(states, spans, len(self.keep))
         stats = F.ArticleStats.of(text)
