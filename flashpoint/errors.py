@@ -107,6 +107,12 @@ class BackboneMissing(PipelineError):
     code = "P303"
 
 
+class TrainingToolMissing(PipelineError):
+    """A training-only dependency (torch) is not installed; run time never needs it."""
+
+    code = "P305"
+
+
 class UnknownBackend(PipelineError):
     """``$FLASHPOINT_ENCODER`` names no encoder backend."""
 

@@ -50,6 +50,7 @@ def test_head_inputs_flag_tokens_without_states() -> None:
 
 
 def test_token_head_learns_and_round_trips(tmp_path: Path) -> None:
+    pytest.importorskip("torch", reason="training the span head needs torch (requirements-dev)")
     rng = np.random.default_rng(0)
     x = np.hstack([rng.normal(size=(600, 6)), np.zeros((600, 1))])
     y = (x[:, 0] - x[:, 2] > 0).astype(np.int64)
@@ -129,3 +130,21 @@ def test_cli_fast_turns_the_encoder_off_everywhere() -> None:
 
     assert {name for name, opts in FAST_OPTIONS.items() if opts.get("encoder") is False} == {
         "sentence_scores.v1", "persuasion.v1"}
+
+
+def test_training_without_torch_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from flashpoint.errors import TrainingToolMissing
+
+    real_import = builtins.__import__
+
+    def no_torch(name: str, *args: object, **kwargs: object) -> object:
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    with pytest.raises(TrainingToolMissing, match=r"torch==2\.13\.0") as info:
+        fit_token_head(np.zeros((4, 3)), np.array([0, 1, 0, 1]))
+    assert info.value.code == "P305"

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
+from ..errors import TrainingToolMissing
 from . import features as F
 from .linear import HashedLinear, Rows, hash_blocks, select
 from .model import (
@@ -260,9 +261,15 @@ def fit_token_head(x: npt.NDArray[np.float64], y: npt.NDArray[np.int64], seed: i
     """Train the :class:`~.states.TokenHead` perceptron with torch (AdamW, binary cross-entropy).
 
     Inputs are standardised (the last column, the missing flag, is left as it
-    is); torch runs on one thread.
+    is); torch runs on one thread. Raises :class:`TrainingToolMissing` without torch.
     """
-    import torch
+    try:
+        import torch
+    except ImportError:
+        raise TrainingToolMissing(
+            "training the technique span head needs torch==2.13.0 "
+            "(`pip install -r requirements-dev.txt`); run time never needs it"
+        ) from None
 
     torch.set_num_threads(1)
     torch.manual_seed(seed)
