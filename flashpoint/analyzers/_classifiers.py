@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -150,15 +150,12 @@ class LinearTextModel:
             arrays[f"coef{i}"] = b.coef.astype(np.float32)
             header.append({"kind": b.kind, "min_n": b.min_n, "max_n": b.max_n})
         meta = {"name": self.name, "intercept": self.intercept, "blocks": header, **self.meta}
-        arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as fh:
-            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
+        save_npz(path, arrays, meta)
 
     @classmethod
     def load(cls, path: Path) -> LinearTextModel:
         with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            meta = npz_meta(data)
             blocks = []
             for i, spec in enumerate(meta.pop("blocks")):
                 raw = bytes(data[f"terms{i}"]).decode("utf-8")
@@ -259,3 +256,17 @@ def _check_parity(blocks: Sequence[Block], intercept: float, records: Sequence[T
     worst = float(np.max(np.abs(got - expected))) if len(records) else 0.0
     if worst > 1e-6:
         raise AssertionError(f"pure-Python scorer differs from scikit-learn by {worst:.2e}")
+
+
+def save_npz(path: Path, arrays: dict[str, npt.NDArray[Any]], meta: dict[str, Any]) -> None:
+    """Write ``arrays`` and ``meta`` (as UTF-8 JSON in the ``meta`` array) to a compressed .npz."""
+    arrays = {**arrays, "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
+
+
+def npz_meta(data: Any) -> dict[str, Any]:
+    """The JSON ``meta`` written by :func:`save_npz`, from an open ``np.load`` file."""
+    meta: dict[str, Any] = json.loads(bytes(data["meta"]).decode("utf-8"))
+    return meta

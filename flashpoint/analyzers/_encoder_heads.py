@@ -23,7 +23,6 @@ models alone.
 from __future__ import annotations
 
 import functools
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import encoder
-from ._classifiers import DATA_DIR
+from ._classifiers import DATA_DIR, npz_meta, save_npz
 
 F32 = npt.NDArray[np.float32]
 Pooling = Literal["mean", "max"]
@@ -119,16 +118,13 @@ class EncoderHead:
                   "intercept": v.intercept} for v in self.views]
         meta = {"name": self.name, "views": views, "tfidf_weight": self.tfidf_weight,
                 "encoder": encoder.DISTRIBUTION, **self.meta}
-        arrays = {f"coef{i}": v.coef.astype(np.float32) for i, v in enumerate(self.views)}
-        arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as fh:
-            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
+        save_npz(path, {f"coef{i}": v.coef.astype(np.float32)
+                        for i, v in enumerate(self.views)}, meta)
 
     @classmethod
     def load(cls, path: Path) -> EncoderHead:
         with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            meta = npz_meta(data)
             views = tuple(
                 FittedView(view=View(pooling=v["pooling"],
                                      layers=tuple(int(n) for n in v["layers"]),
