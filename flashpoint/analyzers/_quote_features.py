@@ -132,6 +132,35 @@ def _cut_at_punct(
     return cut if len(cut) >= 3 else None
 
 
+def _without_linking_word(doc: Doc, cue: Token, toks: tuple[int, ...]) -> tuple[int, ...] | None:
+    """``toks`` without a leading preposition or ``to`` that binds to the cue.
+
+    ``called on X to resign``, ``calls for X to drop out``, ``agreed to pay``: the
+    word belongs to the verb (PolNeAR marks it so), the content starts after it.
+    """
+    first = doc[toks[0]]
+    if len(toks) < 2 or first.i <= cue.i or first.pos_ not in ("ADP", "PART"):
+        return None
+    between = doc[cue.i + 1:first.i]
+    if any(not (t.is_punct or t.dep_ in ("prt", "advmod", "neg")) for t in between):
+        return None
+    return _trim(doc, toks[1:]) or None
+
+
+def _that_clause(doc: Doc, cue: Token, reach: int = 15) -> Token | None:
+    """A ``that`` opening a clause a few phrases after the cue, with no verb between.
+
+    ``X said on Friday during a news conference that …``: the parser often hangs
+    the clause on the last noun; the clause is still what was said.
+    """
+    for tok in doc[cue.i + 1:min(cue.i + reach, cue.sent.end)]:
+        if tok.lower_ == "that":
+            return tok if tok.i > cue.i + 1 else None  # right after the cue: a ccomp already
+        if tok.pos_ in ("VERB", "AUX") or tok.text in (";", ":") or _is_quote(tok):
+            return None
+    return None
+
+
 def _phrase_objects(tok: Token, depth: int = 3) -> list[Token]:
     """Objects of the prepositions ending a multi-word cue (``expressing concern about X``).
 
@@ -234,6 +263,9 @@ def content_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candida
         if child.dep_ in ("dobj", "xcomp", "acomp", "attr") and child.i > cue.i:
             for obj in _phrase_objects(child):
                 add("deep:pobj", _span_tokens(obj, s0, s1))
+    that = _that_clause(doc, cue)
+    if that is not None:
+        add("that:tosent", range(that.i, s1))
     for subj, comp in _subject_complements(cue):
         add(f"subj:{subj.dep_}+{comp.dep_}",
             [*_span_tokens(subj, s0, s1), *_span_tokens(comp, s0, s1)])
@@ -245,6 +277,10 @@ def content_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candida
         core = _from_subject(doc, cand.tokens)
         if core and core not in found:
             found[core] = Candidate(f"{cand.kind}+fromsubj", core)
+    for cand in list(found.values()):
+        bare = _without_linking_word(doc, cue, cand.tokens)
+        if bare and bare not in found:
+            found[bare] = Candidate(f"{cand.kind}+noprep", bare)
     for cand in list(found.values()):
         for suffix, last in (("+cut", False), ("+cutlast", True)):
             cut = _cut_at_punct(doc, cand.tokens, quotes, last)
