@@ -155,7 +155,7 @@ def main() -> None:
     ap.add_argument("--holdout", type=float, default=0.0, help="share of articles held out")
     ap.add_argument("--save-holdout", type=Path, default=None, help="where to save that model")
     ap.add_argument("--c-cue", type=float, default=0.5)
-    ap.add_argument("--c-content", type=float, default=0.5)
+    ap.add_argument("--c-content", type=float, default=0.8)
     ap.add_argument("--cue-threshold", type=float, default=0.3)
     ap.add_argument("--content-threshold", type=float, default=0.1)
     args = ap.parse_args()
