@@ -287,9 +287,23 @@ class SentenceStates:
     offsets: npt.NDArray[np.int32]
 
 
-SENTENCE_CACHE = 512
-"""How many (text, keep) entries :func:`sentence_states` keeps (oldest dropped first)."""
+SENTENCE_CACHE_BYTES = 128 * 2**20
+"""Memory budget of the :func:`sentence_states` cache (least recently used dropped first).
+
+About 1,400 news sentences with two layers kept: a long article's sentences all
+stay cached between the analyzers that read them."""
 _SENTENCE_STATES: dict[tuple[str, tuple[int, ...]], SentenceStates] = {}
+_cached_bytes = 0
+
+
+def _remember(key: tuple[str, tuple[int, ...]], value: SentenceStates) -> None:
+    """Cache ``value``, then drop least recently used entries down to the budget."""
+    global _cached_bytes
+    _SENTENCE_STATES[key] = value
+    _cached_bytes += value.states.nbytes + value.offsets.nbytes
+    while _cached_bytes > SENTENCE_CACHE_BYTES and len(_SENTENCE_STATES) > 1:
+        old = _SENTENCE_STATES.pop(next(iter(_SENTENCE_STATES)))
+        _cached_bytes -= old.states.nbytes + old.offsets.nbytes
 
 
 def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[SentenceStates]:
@@ -297,11 +311,13 @@ def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[
 
     One forward pass per text not seen recently (batched by length, truncated to
     :data:`MAX_TOKENS` word pieces); results are cached per process by
-    ``(text, keep)``, at most :data:`SENTENCE_CACHE` entries, so analyzers
-    reading the same sentences share one pass.
+    ``(text, keep)`` within :data:`SENTENCE_CACHE_BYTES`, so analyzers reading
+    the same sentences share one pass.
     """
     key = tuple(keep)
-    found = {t: v for t in texts if (v := _SENTENCE_STATES.get((t, key))) is not None}
+    found = {t: v for t in texts if (v := _SENTENCE_STATES.pop((t, key), None)) is not None}
+    for text, value in found.items():  # re-inserted: now the most recently used
+        _SENTENCE_STATES[(text, key)] = value
     todo = sorted({t for t in texts if t not in found}, key=len)
     if todo:
         enc = load_encoder()
@@ -317,8 +333,6 @@ def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[
                     flat = np.concatenate([s[row, :n] for s in states], axis=1)
                     found[todo[start + row]] = SentenceStates(
                         np.ascontiguousarray(flat), np.asarray(p.offsets, dtype=np.int32))
-        for text in todo[-SENTENCE_CACHE:]:
-            if len(_SENTENCE_STATES) >= SENTENCE_CACHE:
-                del _SENTENCE_STATES[next(iter(_SENTENCE_STATES))]
-            _SENTENCE_STATES[(text, key)] = found[text]
+        for text in todo:
+            _remember((text, key), found[text])
     return [found[t] for t in texts]

@@ -92,3 +92,21 @@ def test_one_session_per_depth_and_keep_order() -> None:
     ref, _ = _with_backend("numpy").hidden(ids, keep=(0, 2, 3))
     for a, b in zip(states, ref, strict=True):
         assert np.abs((a - b) * mask[..., None]).max() < 1e-4
+
+
+@needs_onnx
+def test_sentence_cache_keeps_within_its_budget_least_recently_used_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(encoder, "_SENTENCE_STATES", {})
+    monkeypatch.setattr(encoder, "_cached_bytes", 0)
+    first, second, _ = encoder.sentence_states(TEXTS[:3], (4, 5))
+    one = first.states.nbytes + first.offsets.nbytes
+    budget = one + second.states.nbytes + second.offsets.nbytes + 10
+    monkeypatch.setattr(encoder, "SENTENCE_CACHE_BYTES", budget)
+    encoder.sentence_states([TEXTS[0]], (4, 5))  # a hit: TEXTS[0] becomes the most recent
+    encoder.sentence_states([TEXTS[3]], (4, 5))  # over budget: the least recent go first
+    cached = [text for text, _ in encoder._SENTENCE_STATES]
+    assert cached[-2:] == [TEXTS[0], TEXTS[3]] and TEXTS[1] not in cached
+    assert encoder._cached_bytes <= budget
+    assert encoder.sentence_states([TEXTS[0]], (4, 5))[0] is first  # served from the cache

@@ -45,7 +45,7 @@ KEEP = (4, 5)
 """Encoder layers read by the heads (layer 6 is never run for them)."""
 POOLINGS: tuple[Pooling, ...] = ("mean", "max")
 CHUNK = 256
-"""Sentences per call of :func:`flashpoint.encoder.sentence_states` (below its cache size)."""
+"""Sentences per call of :func:`flashpoint.encoder.sentence_states` (well within its cache)."""
 
 
 @dataclass(frozen=True)
