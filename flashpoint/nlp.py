@@ -33,22 +33,36 @@ _SENTENCE_END = frozenset(".!?:;\"”’'»)")
 _OPENING = frozenset({"''", "``", '"', "“", "‘", "«", "„"})
 
 
+def _title_line(doc: Doc, end: int) -> bool:
+    """Whether the line ending before token ``end`` reads as a headline: three or more
+    words, at least 70 % of them capitalised (``Port Strike Ends After Talks``)."""
+    words = []
+    for tok in reversed(doc[:end]):
+        if tok.is_space and "\n" in tok.text:
+            break
+        if tok.is_alpha:
+            words.append(tok)
+    return len(words) >= 3 and sum(w.text[0].isupper() for w in words) >= 0.7 * len(words)
+
+
 @Language.component("flashpoint_paragraphs")
 def paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every blank line, and after a line break that follows
-    sentence-final punctuation (or a closing quotation mark).
+    sentence-final punctuation (or a closing quotation mark) or a headline.
 
     The statistical parser otherwise runs some paragraphs together (a paragraph
-    opening with ``''`` is a common case), and every analyzer that reads sentences
-    inherits the error. Runs before the parser, which respects these boundaries;
-    a single line break inside a sentence (hard-wrapped text) is left alone.
+    opening with ``''`` is a common case) or glues a headline to the first
+    sentence, and every analyzer that reads sentences inherits the error. Runs
+    before the parser, which respects these boundaries; a single line break inside
+    a sentence (hard-wrapped text) is left alone.
     """
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if tok.is_space or not prev.is_space or "\n" not in prev.text:
             continue
         before = doc[tok.i - 2] if tok.i >= 2 else None
-        if prev.text.count("\n") >= 2 or (before is not None and before.text[-1:] in _SENTENCE_END):
+        if (prev.text.count("\n") >= 2 or before is None
+                or before.text[-1:] in _SENTENCE_END or _title_line(doc, prev.i)):
             tok.is_sent_start = True
             if tok.text in _OPENING and tok.i + 1 < len(doc):
                 doc[tok.i + 1].is_sent_start = False  # the quotation's first word

@@ -52,6 +52,10 @@ def test_nlp_real_pipeline_parses_long_article(nlp: Language) -> None:
         "Port Strike Ends\n\nDock workers returned to work on Tuesday.",
         ["Port Strike Ends\n\n", "Dock workers returned to work on Tuesday."],
     ),
+    (  # a headline on its own line, one line break
+        "Ministers Agree New Fishing Quotas\nThe ministers agreed on Friday to cut quotas.",
+        ["Ministers Agree New Fishing Quotas\n", "The ministers agreed on Friday to cut quotas."],
+    ),
     (  # a single line break inside a sentence (hard-wrapped text) is not a boundary
         "The committee met on Monday and\nagreed on a new budget.",
         ["The committee met on Monday and\nagreed on a new budget."],
