@@ -659,6 +659,9 @@ def merge_colon_lines(doc: Doc, text: str, found: list[Found]) -> list[Found]:
         toks = tuple(range(cue.i + 1, len(doc)))
         toks = tuple(i for i in toks if doc[i].idx < end)
         quoted = text[start] in "\"“‘'«„" and text[end - 1] in "\"”’'»“"
+        if (not quoted and len(text[start:end].split()) <= 5
+                and not any(doc[i].pos_ in ("VERB", "AUX") for i in toks)):
+            continue  # a subheading (``Sünik Corridor: The Real Prize?``), not words said
         cand = Candidate("colon-line", toks, quote=quoted, chars=((start, end),))
         extra.append(Found(cue=cue, score=1.0, content=cand, chars=[(start, end)],
                            source=head.root))
