@@ -9,7 +9,14 @@ import pytest
 
 from flashpoint import encoder
 from flashpoint.techniques import features as F
-from flashpoint.techniques.states import ArticleStates, TokenHead, head_inputs, span_vectors
+from flashpoint.techniques.states import (
+    ArticleStates,
+    TokenHead,
+    TunedLayers,
+    article_states,
+    head_inputs,
+    span_vectors,
+)
 from flashpoint.techniques.train import choose_thresholds, fit_token_head
 
 needs_encoder = pytest.mark.skipif(
@@ -84,6 +91,71 @@ def test_sentence_states_are_memoised_and_match_pooling() -> None:
         assert texts[0][s:e].lower().replace("##", "") != ""
     pooled = encoder.load_encoder().pooled(texts[1:], keep=(4, 5))
     assert np.allclose(pooled[0], first[1].states.mean(axis=0), atol=1e-4)
+
+
+LINES = ("The regime's shameless lies must end.\nRain is expected on Tuesday.\n"
+         "Is it a coincidence that the contract went to the minister's cousin?\n")
+
+
+@needs_encoder
+def test_article_states_keep_segments_and_their_special_pieces() -> None:
+    segments = F.line_segments(LINES)
+    st = article_states(LINES, segments)
+    found = encoder.sentence_states([LINES[s:e] for s, e in segments], (4, 5))
+    assert st.segment is not None and st.ends is not None
+    assert st.segment.tolist() == sorted(st.segment.tolist())
+    assert np.bincount(st.segment).tolist() == [len(f.offsets) - 2 for f in found]
+    assert st.ends.shape == (3, 2, encoder.HIDDEN)
+    assert np.array_equal(st.ends[2, 1], found[2].states[-1, : encoder.HIDDEN])  # [SEP]
+
+
+@needs_encoder
+def test_tuned_layers_run_over_each_segments_layer_four_states() -> None:
+    enc = encoder.load_encoder()
+    pieces, offsets, owner, ends = [], [], [], []
+    for k, (s, e) in enumerate(F.line_segments(LINES)):
+        found = enc.tokenizer.encode(LINES[s:e])
+        (four, five), _ = enc.hidden([found.ids], layers=enc.layers, keep=(4, 5))  # NumPy
+        pieces.append(np.hstack([four[0, 1:-1], five[0, 1:-1]]))
+        offsets.append(np.array(found.offsets[1:-1]) + s)
+        owner.append(np.full(len(found.ids) - 2, k))
+        ends.append(four[:, [0, -1]])
+    st = ArticleStates(np.vstack(pieces), np.vstack(offsets), np.concatenate(owner),
+                       np.vstack(ends))
+    same = TunedLayers((enc.layers[4],)).states(st)  # layer 5 as shipped: nothing tuned
+    assert np.allclose(same.states, st.states, atol=1e-4)
+    with pytest.raises(ValueError, match="segments"):
+        TunedLayers((enc.layers[4],)).states(ArticleStates(st.states, st.offsets))
+
+
+@needs_encoder
+def test_fine_tuned_layer_and_head_learn_and_round_trip(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("torch", reason="fine-tuning needs torch (requirements-dev)")
+    from flashpoint.techniques import finetune
+    from flashpoint.techniques.train import article_rows
+
+    monkeypatch.setattr(finetune, "TUNE_EPOCHS", 40)  # a handful of sentences: one step an epoch
+    texts = {"a": "Those corrupt cowards betrayed the village.\nThe bridge opened in May.\n",
+             "b": "A shameless gang of liars runs the council.\nThe report has ten pages.\n"}
+    loaded = ("corrupt cowards", "shameless gang of liars")
+    gold = {a: [(t.index(w), t.index(w) + len(w))]
+            for (a, t), w in zip(texts.items(), loaded, strict=True)}
+    states = {a: article_states(t, F.line_segments(t)) for a, t in texts.items()}
+    tokens, labels = {}, {}
+    for a, t in texts.items():
+        rows, labels[a] = article_rows(t, gold[a], features=False)
+        tokens[a] = [(x.start, x.end) for x in rows.tokens]
+    tuned, head = finetune.fit_tuned_head(states, tokens, labels, sorted(texts))
+    assert len(tuned.layers) == finetune.TUNE_LAYERS
+    p = np.concatenate([head.probabilities(head_inputs(tuned.states(states[a]), tokens[a]))
+                        for a in sorted(texts)])
+    y = np.concatenate([labels[a] for a in sorted(texts)])
+    assert p[y == 1].min() > p[y == 0].max()  # the training tokens are separated
+    tuned.save(tmp_path / "tuned.npz")
+    again = TunedLayers.load(tmp_path / "tuned.npz")
+    q = head.probabilities(head_inputs(again.states(states["a"]), tokens["a"]))
+    assert np.allclose(q, p[: len(q)], atol=2e-2)  # float16 weights
 
 
 @needs_encoder

@@ -23,7 +23,15 @@ import numpy as np
 from ..errors import BackboneMissing
 from . import features as F
 from .linear import FloatArray, HashedLinear, sigmoid, softmax
-from .states import KEEP, ArticleStates, TokenHead, article_states, head_inputs, span_vectors
+from .states import (
+    KEEP,
+    ArticleStates,
+    TokenHead,
+    TunedLayers,
+    article_states,
+    head_inputs,
+    span_vectors,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "techniques"
 TAGGER_SIZES = (2**19, 2**18)
@@ -87,8 +95,9 @@ class TechniqueModel:
     """The span finder, the technique classifier, and the decoding thresholds.
 
     Token probabilities come from the :class:`~.states.TokenHead` over the
-    MiniLM token states of layers ``keep`` when there is a ``head``, else from
-    the linear ``tagger`` (the model trained without the encoder). The
+    MiniLM token states of layers ``keep`` when there is a ``head`` (with
+    ``tuned`` layers: over layer 4 and the fine-tuned layer 5 run on it), else
+    from the linear ``tagger`` (the model trained without the encoder). The
     classifier's dense block (when it has one) is the span's pooled token
     states (:func:`~.states.span_vectors`). Both read the states of one encoder
     pass per sentence (:func:`~.states.article_states`); pass ``states`` to
@@ -101,6 +110,7 @@ class TechniqueModel:
     low: float = LOW
     keep: tuple[int, ...] = KEEP
     tagger: HashedLinear | None = None
+    tuned: TunedLayers | None = None
 
     def needs_states(self) -> bool:
         """Whether span finding or classification reads encoder states."""
@@ -123,6 +133,8 @@ class TechniqueModel:
         if not rows.tokens:
             return rows, np.zeros(0)
         states = self.states_of(text, segments) if states is None else states
+        if self.tuned is not None:
+            states = self.tuned.states(states)
         tokens = [(t.start, t.end) for t in rows.tokens]
         return rows, self.head.probabilities(head_inputs(states, tokens))
 
@@ -204,13 +216,15 @@ def decode(rows: F.TokenRows, p: FloatArray, high: float, low: float) -> list[Fo
 
 def save_model(model: TechniqueModel, folder: Path, meta: dict[str, object]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("tagger.npz", "head.npz"):
+    for name in ("tagger.npz", "head.npz", "tuned.npz"):
         (folder / name).unlink(missing_ok=True)
     model.classifier.save(folder / "classifier.npz")
     if model.tagger is not None:
         model.tagger.save(folder / "tagger.npz")
     if model.head is not None:
         model.head.save(folder / "head.npz")
+    if model.tuned is not None:
+        model.tuned.save(folder / "tuned.npz")
     info = {**meta, "high": model.high, "low": model.low, "keep": list(model.keep)}
     (folder / "model.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
 
@@ -223,10 +237,13 @@ def load_model(folder: Path = DATA_DIR) -> TechniqueModel:
         classifier = HashedLinear.load(folder / "classifier.npz")
         head = TokenHead.load(folder / "head.npz") if (folder / "head.npz").exists() else None
         tagger = HashedLinear.load(folder / "tagger.npz") if head is None else None
+        tuned = (TunedLayers.load(folder / "tuned.npz") if (folder / "tuned.npz").exists()
+                 else None)
     except FileNotFoundError as exc:
         raise ModelMissing(
             f"technique model not found in {folder} ({exc.filename}); "
             "run `python scripts/train_techniques.py`"
         ) from None
     keep = tuple(int(k) for k in info.get("keep", KEEP))
-    return TechniqueModel(classifier, head, float(info["high"]), float(info["low"]), keep, tagger)
+    return TechniqueModel(classifier, head, float(info["high"]), float(info["low"]), keep, tagger,
+                          tuned)

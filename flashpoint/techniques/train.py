@@ -32,7 +32,15 @@ from .model import (
     decode,
 )
 from .ptc import Labelled, merge_spans, si_scores
-from .states import KEEP, ArticleStates, TokenHead, article_states, head_inputs, span_vectors
+from .states import (
+    KEEP,
+    ArticleStates,
+    TokenHead,
+    TunedLayers,
+    article_states,
+    head_inputs,
+    span_vectors,
+)
 
 SEED = 13
 TAGGER_C = 0.3
@@ -175,31 +183,44 @@ def choose_thresholds(
 
 def train_spans(
     texts: Mapping[str, str], gold: Mapping[str, Sequence[tuple[int, int]]],
-    states: Mapping[str, ArticleStates] | None,
-) -> tuple[HashedLinear | None, TokenHead | None, float, float]:
-    """The span finder: a token head with its decoding thresholds, or the linear tagger.
+    states: Mapping[str, ArticleStates] | None, tune: bool = True,
+) -> tuple[HashedLinear | None, TokenHead | None, TunedLayers | None, float, float]:
+    """The span finder: a token head (over a fine-tuned layer 5) and its thresholds, or the tagger.
 
     With ``states`` the :class:`~.states.TokenHead` is trained on every
-    article's tokens; the thresholds are chosen on out-of-group predictions: the
-    articles are cut into :data:`INNER_FOLDS` seeded groups, each group is
-    predicted by a head trained on the others, and the (high, low) pair with the
-    best SI F1 on all groups is kept. Without ``states``, the linear tagger with
-    the default thresholds.
+    article's tokens, together with a fine-tuned copy of encoder layer 5
+    (:func:`~.finetune.fit_tuned_head`) unless ``tune`` is false (then over the
+    frozen layer-4 and layer-5 states, :func:`fit_token_head`). The thresholds
+    are chosen on out-of-group predictions: the articles are cut into
+    :data:`INNER_FOLDS` seeded groups, each group is predicted by a model
+    trained on the others, and the (high, low) pair with the best SI F1 on all
+    groups is kept. Without ``states``, the linear tagger with the default
+    thresholds.
     """
     arts = sorted(texts)
     if states is None:
         local, context, y = tagger_data(texts, gold)
-        return fit_tagger(local, context, y), None, HIGH, LOW
+        return fit_tagger(local, context, y), None, None, HIGH, LOW
     rows: dict[str, F.TokenRows] = {}
-    inputs: dict[str, npt.NDArray[np.float64]] = {}
+    tokens: dict[str, list[tuple[int, int]]] = {}
     labels: dict[str, npt.NDArray[np.int64]] = {}
     for a in arts:
         rows[a], labels[a] = article_rows(texts[a], gold.get(a, ()), features=False)
-        inputs[a] = head_inputs(states[a], [(t.start, t.end) for t in rows[a].tokens])
+        tokens[a] = [(t.start, t.end) for t in rows[a].tokens]
 
-    def fit(names: Sequence[str]) -> TokenHead:
-        return fit_token_head(np.vstack([inputs[a] for a in names]),
-                              np.concatenate([labels[a] for a in names]))
+    def fit(names: Sequence[str]) -> tuple[TunedLayers | None, TokenHead]:
+        if tune:
+            from .finetune import fit_tuned_head
+
+            return fit_tuned_head(states, tokens, labels, names, SEED)
+        return None, fit_token_head(np.vstack([head_inputs(states[a], tokens[a]) for a in names]),
+                                    np.concatenate([labels[a] for a in names]))
+
+    def probabilities(model: tuple[TunedLayers | None, TokenHead], a: str
+                      ) -> npt.NDArray[np.float64]:
+        tuned, head = model
+        st = states[a] if tuned is None else tuned.states(states[a])
+        return head.probabilities(head_inputs(st, tokens[a]))
 
     high, low = HIGH, LOW
     if len(arts) >= 2 * INNER_FOLDS:
@@ -207,10 +228,11 @@ def train_spans(
         group = {str(a): i % INNER_FOLDS for i, a in enumerate(order)}
         probs: dict[str, npt.NDArray[np.float64]] = {}
         for g in range(INNER_FOLDS):
-            head = fit([a for a in arts if group[a] != g])
-            probs |= {a: head.probabilities(inputs[a]) for a in arts if group[a] == g}
+            model = fit([a for a in arts if group[a] != g])
+            probs |= {a: probabilities(model, a) for a in arts if group[a] == g}
         high, low = choose_thresholds(rows, probs, gold)
-    return None, fit(arts), high, low
+    tuned, head = fit(arts)
+    return None, head, tuned, high, low
 
 
 def train(
@@ -220,13 +242,15 @@ def train(
     tagger_articles: int | None = None,
     embeddings: bool = True,
     states: Mapping[str, ArticleStates] | None = None,
+    tune: bool = True,
 ) -> TechniqueModel:
     """Train both parts on ``texts`` and their labelled spans.
 
     ``tagger=False`` skips span identification; ``tagger_articles`` trains the
     span finder on a seeded subset of that many articles (for a quick check);
     ``embeddings=False`` trains without MiniLM states (no dense block in the
-    classifier; the linear tagger instead of the token head). ``states``
+    classifier; the linear tagger instead of the token head); ``tune=False``
+    keeps encoder layer 5 frozen under the token head (faster). ``states``
     (encoder states per article, from :func:`encode_articles`) are computed
     when not given.
     """
@@ -244,8 +268,9 @@ def train(
     if tagger_articles is not None:
         keep = np.random.default_rng(SEED).permutation(sorted(texts))[:tagger_articles]
         tag_texts = {str(a): texts[str(a)] for a in keep}
-    tag, head, high, low = train_spans(tag_texts, gold, states if embeddings else None)
-    return TechniqueModel(classifier, head, high, low, tagger=tag)
+    tag, head, tuned, high, low = train_spans(tag_texts, gold, states if embeddings else None,
+                                              tune)
+    return TechniqueModel(classifier, head, high, low, tagger=tag, tuned=tuned)
 
 
 # --- the token head (torch, training only) ----------------------------------------------
