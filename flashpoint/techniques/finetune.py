@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import TrainingToolMissing
 from .states import ArticleStates, TokenHead, TunedLayers, head_inputs
-from .train import HEAD_HIDDEN, HEAD_LR, SEED
+from .train import HEAD_HIDDEN, HEAD_LR, SEED, head_from_torch, import_torch
 
 if TYPE_CHECKING:
     from ..encoder import Layer
@@ -115,18 +114,10 @@ def fit_tuned_head(
 
     Raises :class:`TrainingToolMissing` without torch.
     """
-    try:
-        import torch
-    except ImportError:
-        raise TrainingToolMissing(
-            "fine-tuning the technique span layer needs torch==2.13.0 "
-            "(`pip install -r requirements-dev.txt`); run time never needs it"
-        ) from None
+    torch = import_torch("fine-tuning the technique span layer", seed)
     from .. import encoder
 
     hidden = encoder.HIDDEN
-    torch.set_num_threads(1)
-    torch.manual_seed(seed)
     units = [u for a in names for u in _units(states[a], tokens[a], labels[a], hidden)]
     x_all = np.vstack([head_inputs(states[a], tokens[a]) for a in names])
     mean, scale = x_all.mean(axis=0), x_all.std(axis=0) + 1e-4
@@ -177,13 +168,7 @@ def fit_tuned_head(
             loss_fn(logit, torch.from_numpy(np.concatenate([u.label for u in group]))).backward()
             opt.step()
             sched.step()
-    head = TokenHead(
-        mean=mean, scale=scale,
-        w1=first.weight.detach().numpy().astype(np.float64).T,
-        b1=first.bias.detach().numpy().astype(np.float64),
-        w2=last.weight.detach().numpy().astype(np.float64)[0],
-        b2=float(last.bias.detach().numpy()[0]),
-    )
+    head = head_from_torch(first, last, mean, scale)
     return TunedLayers(tuple(layer.export() for layer in layers)), head
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import warnings
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -288,16 +289,7 @@ def fit_token_head(x: npt.NDArray[np.float64], y: npt.NDArray[np.int64], seed: i
     Inputs are standardised (the last column, the missing flag, is left as it
     is); torch runs on one thread. Raises :class:`TrainingToolMissing` without torch.
     """
-    try:
-        import torch
-    except ImportError:
-        raise TrainingToolMissing(
-            "training the technique span head needs torch==2.13.0 "
-            "(`pip install -r requirements-dev.txt`); run time never needs it"
-        ) from None
-
-    torch.set_num_threads(1)
-    torch.manual_seed(seed)
+    torch = import_torch("training the technique span head", seed)
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-4
     mean[-1:], scale[-1:] = 0.0, 1.0
     xt = torch.from_numpy(((x - mean) / scale).astype(np.float32))
@@ -315,6 +307,26 @@ def fit_token_head(x: npt.NDArray[np.float64], y: npt.NDArray[np.int64], seed: i
             opt.zero_grad()
             loss(net(xt[idx])[:, 0], yt[idx]).backward()
             opt.step()
+    return head_from_torch(first, last, mean, scale)
+
+
+def import_torch(task: str, seed: int) -> Any:
+    """torch, on one thread and seeded; :class:`TrainingToolMissing` naming ``task`` without it."""
+    try:
+        import torch
+    except ImportError:
+        raise TrainingToolMissing(
+            f"{task} needs torch==2.13.0 (`pip install -r requirements-dev.txt`); "
+            "run time never needs it"
+        ) from None
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    return torch
+
+
+def head_from_torch(first: Any, last: Any, mean: npt.NDArray[np.float64],
+                    scale: npt.NDArray[np.float64]) -> TokenHead:
+    """The NumPy :class:`~.states.TokenHead` of trained torch ``Linear`` layers."""
     return TokenHead(
         mean=mean, scale=scale,
         w1=first.weight.detach().numpy().astype(np.float64).T,
