@@ -258,23 +258,18 @@ def token_rows(text: str, segments: Sequence[tuple[int, int]], features: bool = 
 
     ``features=False`` leaves the two feature blocks empty (tokens only).
     """
-    if not features:
-        out = TokenRows([], [], [], [])
-        for k, (s, e) in enumerate(segments):
-            toks = [Token(t.start + s, t.end + s, t.text) for t in tokenize(text[s:e])]
-            out.tokens.extend(toks)
-            out.segment.extend([k] * len(toks))
-        return out
-    stats = ArticleStats.of(text)
+    stats = ArticleStats.of(text) if features else None
     out = TokenRows([], [], [], [])
     for k, (s, e) in enumerate(segments):
         toks = [Token(t.start + s, t.end + s, t.text) for t in tokenize(text[s:e])]
+        out.tokens.extend(toks)
+        out.segment.extend([k] * len(toks))
+        if stats is None:
+            continue
         lf = line_features(toks, s <= stats.first_line_end)
         for c in range(0, len(toks), CONTEXT_TOKENS):
             bow = sorted({"L=" + t.text.lower() for t in toks[c : c + CONTEXT_TOKENS]})
             for i in range(c, min(len(toks), c + CONTEXT_TOKENS)):
-                out.tokens.append(toks[i])
-                out.segment.append(k)
                 out.local.append(token_features(toks, i, stats.words, lf))
                 out.context.append(bow)
     return out

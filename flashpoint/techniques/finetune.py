@@ -58,15 +58,14 @@ def _units(states: ArticleStates, tokens: Sequence[tuple[int, int]],
     ends = np.array([e for _, e in tokens], dtype=np.int64)
     lo = np.searchsorted(states.offsets[:, 1], starts, side="right")
     hi = np.maximum(np.searchsorted(states.offsets[:, 0], ends, side="left"), lo)
-    n_seg = len(states.ends)
-    order = np.argsort(states.segment, kind="stable")
-    groups = np.split(order, np.cumsum(np.bincount(states.segment, minlength=n_seg))[:-1])
-    rank = np.zeros(len(order), dtype=np.int64)
+    groups = states.segment_pieces()
+    n_seg = len(groups)
+    rank = np.zeros(len(states.segment), dtype=np.int64)
     for group in groups:
         rank[group] = np.arange(len(group))
     # a token belongs to its first piece's segment (one without pieces to the previous piece's)
     owner = np.zeros(len(tokens), dtype=np.int64)
-    if len(order):
+    if len(states.segment):
         owner = states.segment[np.clip(np.where(hi > lo, lo, lo - 1), 0, None)]
     out = []
     base = states.states[:, :hidden]

@@ -71,6 +71,14 @@ class ArticleStates:
         out: F32 = np.asarray(mean @ self.states, dtype=np.float32)
         return out
 
+    def segment_pieces(self) -> list[npt.NDArray[np.int64]]:
+        """For each segment, the indices of its word pieces (in text order)."""
+        if self.segment is None or self.ends is None:
+            raise ValueError("these states do not keep their segments (use article_states)")
+        order = np.argsort(self.segment, kind="stable")
+        counts = np.bincount(self.segment, minlength=len(self.ends))
+        return np.split(order, np.cumsum(counts)[:-1])
+
     def covered(self, spans: Sequence[tuple[int, int]]) -> npt.NDArray[np.bool_]:
         """Whether any word piece overlaps each span."""
         starts = np.array([s for s, _ in spans], dtype=np.int64)
@@ -209,14 +217,11 @@ class TunedLayers:
         """The token head's states: the first kept layer's block, then the tuned layers' output."""
         from .. import encoder
 
-        if states.segment is None or states.ends is None:
-            raise ValueError("these states do not keep their segments (use article_states)")
+        groups = states.segment_pieces()
+        assert states.ends is not None  # checked by segment_pieces
         hidden = encoder.HIDDEN
         base = np.ascontiguousarray(states.states[:, :hidden])
         out = np.zeros_like(base)
-        order = np.argsort(states.segment, kind="stable")
-        counts = np.bincount(states.segment, minlength=len(states.ends))
-        groups = np.split(order, np.cumsum(counts)[:-1])
         by_length = sorted(range(len(groups)), key=lambda k: len(groups[k]))
         from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
