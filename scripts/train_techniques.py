@@ -5,14 +5,13 @@
 
 Encodes every line of the PTC train articles once with the MiniLM encoder
 (:func:`flashpoint.encoder.sentence_states`, the run-time backend, layers 4 and
-5), then fine-tunes a copy of encoder layer 5 together with the span head
-over the layer-4 states (torch, one thread; the result is NumPy weights),
-chooses the decoding thresholds in 3-fold CV on the training articles (three
-more fine-tuning runs), and trains the technique classifier. Deterministic up
-to the encoder backend's arithmetic (fixed seeds, stateless feature hashing);
-about 13 minutes on one core of an otherwise idle machine (30 on a busy one). The
-output is four small files:
-``tuned.npz`` (the fine-tuned layer 5) and ``head.npz`` (span identification),
+5), then trains the span head (a perceptron and a sentence BiLSTM over the
+frozen states; torch, one thread; the result is NumPy weights), chooses the
+decoding thresholds in 3-fold CV on the training articles (three more head
+trainings), and trains the technique classifier. Deterministic up to the
+encoder backend's arithmetic (fixed seeds, stateless feature hashing); about
+14 minutes on one core (the other core busy). The output is three small files:
+``head.npz`` (span identification),
 ``classifier.npz`` (technique classification) and ``model.json`` (decoding
 thresholds, encoder layers and training facts). Retrain after any change to
 the encoder or its backend.
@@ -27,9 +26,15 @@ from pathlib import Path
 from flashpoint import encoder
 from flashpoint.evaluation import default_datasets_dir
 from flashpoint.techniques import ptc
-from flashpoint.techniques.finetune import TUNE_EPOCHS, TUNE_LAYERS, TUNE_LR
 from flashpoint.techniques.model import DATA_DIR, save_model
-from flashpoint.techniques.train import CLASSIFIER_C, HEAD_HIDDEN, SEED, train
+from flashpoint.techniques.train import (
+    CLASSIFIER_C,
+    HEAD_EPOCHS,
+    HEAD_HIDDEN,
+    LSTM_HIDDEN,
+    SEED,
+    train,
+)
 
 
 def main() -> None:
@@ -50,9 +55,8 @@ def main() -> None:
         "seed": SEED,
         "classifier_C": CLASSIFIER_C,
         "head_hidden": HEAD_HIDDEN,
-        "tuned_layers": TUNE_LAYERS,
-        "tune_epochs": TUNE_EPOCHS,
-        "tune_lr": TUNE_LR,
+        "head_lstm_hidden": LSTM_HIDDEN,
+        "head_epochs": HEAD_EPOCHS,
         "encoder_backend": encoder.load_encoder().backend,
         "classifier_columns": len(model.classifier.columns),
     }

@@ -11,10 +11,11 @@ from flashpoint import encoder
 from flashpoint.techniques import features as F
 from flashpoint.techniques.states import (
     ArticleStates,
+    BiLSTM,
     TokenHead,
-    TunedLayers,
     article_states,
     head_inputs,
+    runs,
     span_vectors,
 )
 from flashpoint.techniques.train import choose_thresholds, fit_token_head
@@ -56,17 +57,47 @@ def test_head_inputs_flag_tokens_without_states() -> None:
     assert head_inputs(_toy_states(), []).shape == (0, 5)
 
 
-def test_token_head_learns_and_round_trips(tmp_path: Path) -> None:
+def test_token_head_learns_from_the_sentence_and_round_trips(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("torch", reason="training the span head needs torch (requirements-dev)")
+    from flashpoint.techniques import train
+
+    monkeypatch.setattr(train, "HEAD_BATCH_TOKENS", 64)  # 100 short sentences: more steps
+    monkeypatch.setattr(train, "HEAD_EPOCHS", 20)
     rng = np.random.default_rng(0)
-    x = np.hstack([rng.normal(size=(600, 6)), np.zeros((600, 1))])
-    y = (x[:, 0] - x[:, 2] > 0).astype(np.int64)
-    head = fit_token_head(x, y)
-    p = head.probabilities(x)
-    assert p.shape == (600,) and ((p > 0.5) == y).mean() > 0.9
+    x = np.hstack([rng.normal(size=(800, 6)), np.zeros((800, 1))])
+    sentences = [(s, s + 8) for s in range(0, 800, 8)]
+    # the label is the previous token's feature: only the sentence LSTM can see it
+    y = np.array([int(i % 8 > 0 and x[i - 1, 0] > 0) for i in range(800)], dtype=np.int64)
+    head = fit_token_head(x, y, sentences)
+    segment = np.repeat(np.arange(100), 8)
+    p = head.probabilities(x, segment)
+    assert p.shape == (800,) and ((p > 0.5) == y).mean() > 0.9
     head.save(tmp_path / "head.npz")
     again = TokenHead.load(tmp_path / "head.npz")
-    assert np.allclose(again.probabilities(x), p, atol=1e-2)  # float16 weights
+    assert again.lstm is not None
+    assert np.allclose(again.probabilities(x, segment), p, atol=2e-2)  # float16 weights
+    assert head.probabilities(x[:0], segment[:0]).shape == (0,)
+
+
+def test_numpy_bilstm_equals_torch_per_sentence() -> None:
+    torch = pytest.importorskip("torch", reason="the reference LSTM is torch's")
+    torch.manual_seed(0)
+    rnn = torch.nn.LSTM(16, 8, batch_first=True, bidirectional=True)
+    segment = [0] * 5 + [1] * 9 + [3] + [4] * 7
+    x = np.random.default_rng(0).normal(size=(len(segment), 16)).astype(np.float32)
+    spans = runs(segment)
+    assert spans == [(0, 5), (5, 14), (14, 15), (15, 22)]
+    with torch.no_grad():
+        ref = np.vstack([rnn(torch.from_numpy(x[s:e])[None])[0][0].numpy() for s, e in spans])
+
+    def both(name: str) -> np.ndarray:
+        return np.stack([getattr(rnn, name + end).detach().numpy() for end in ("", "_reverse")])
+
+    lstm = BiLSTM(both("weight_ih_l0"), both("weight_hh_l0"),
+                  both("bias_ih_l0") + both("bias_hh_l0"))
+    assert np.allclose(lstm(x, spans), ref, atol=1e-5)
+    assert lstm(x[:0], []).shape == (0, 16)
 
 
 def test_choose_thresholds_prefers_the_decoding_that_matches_gold() -> None:
@@ -98,64 +129,16 @@ LINES = ("The regime's shameless lies must end.\nRain is expected on Tuesday.\n"
 
 
 @needs_encoder
-def test_article_states_keep_segments_and_their_special_pieces() -> None:
+def test_article_states_hold_each_segments_pieces_at_article_offsets() -> None:
     segments = F.line_segments(LINES)
     st = article_states(LINES, segments)
     found = encoder.sentence_states([LINES[s:e] for s, e in segments], (4, 5))
-    assert st.segment is not None and st.ends is not None
-    assert st.segment.tolist() == sorted(st.segment.tolist())
-    assert np.bincount(st.segment).tolist() == [len(f.offsets) - 2 for f in found]
-    assert st.ends.shape == (3, 2, encoder.HIDDEN)
-    assert np.array_equal(st.ends[2, 1], found[2].states[-1, : encoder.HIDDEN])  # [SEP]
-
-
-@needs_encoder
-def test_tuned_layers_run_over_each_segments_layer_four_states() -> None:
-    enc = encoder.load_encoder()
-    pieces, offsets, owner, ends = [], [], [], []
-    for k, (s, e) in enumerate(F.line_segments(LINES)):
-        found = enc.tokenizer.encode(LINES[s:e])
-        (four, five), _ = enc.hidden([found.ids], layers=enc.layers, keep=(4, 5))  # NumPy
-        pieces.append(np.hstack([four[0, 1:-1], five[0, 1:-1]]))
-        offsets.append(np.array(found.offsets[1:-1]) + s)
-        owner.append(np.full(len(found.ids) - 2, k))
-        ends.append(four[:, [0, -1]])
-    st = ArticleStates(np.vstack(pieces), np.vstack(offsets), np.concatenate(owner),
-                       np.vstack(ends))
-    same = TunedLayers((enc.layers[4],)).states(st)  # layer 5 as shipped: nothing tuned
-    assert np.allclose(same.states, st.states, atol=1e-4)
-    with pytest.raises(ValueError, match="segments"):
-        TunedLayers((enc.layers[4],)).states(ArticleStates(st.states, st.offsets))
-
-
-@needs_encoder
-def test_fine_tuned_layer_and_head_learn_and_round_trip(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("torch", reason="fine-tuning needs torch (requirements-dev)")
-    from flashpoint.techniques import finetune
-    from flashpoint.techniques.train import article_rows
-
-    monkeypatch.setattr(finetune, "TUNE_EPOCHS", 40)  # a handful of sentences: one step an epoch
-    texts = {"a": "Those corrupt cowards betrayed the village.\nThe bridge opened in May.\n",
-             "b": "A shameless gang of liars runs the council.\nThe report has ten pages.\n"}
-    loaded = ("corrupt cowards", "shameless gang of liars")
-    gold = {a: [(t.index(w), t.index(w) + len(w))]
-            for (a, t), w in zip(texts.items(), loaded, strict=True)}
-    states = {a: article_states(t, F.line_segments(t)) for a, t in texts.items()}
-    tokens, labels = {}, {}
-    for a, t in texts.items():
-        rows, labels[a] = article_rows(t, gold[a], features=False)
-        tokens[a] = [(x.start, x.end) for x in rows.tokens]
-    tuned, head = finetune.fit_tuned_head(states, tokens, labels, sorted(texts))
-    assert len(tuned.layers) == finetune.TUNE_LAYERS
-    p = np.concatenate([head.probabilities(head_inputs(tuned.states(states[a]), tokens[a]))
-                        for a in sorted(texts)])
-    y = np.concatenate([labels[a] for a in sorted(texts)])
-    assert p[y == 1].min() > p[y == 0].max()  # the training tokens are separated
-    tuned.save(tmp_path / "tuned.npz")
-    again = TunedLayers.load(tmp_path / "tuned.npz")
-    q = head.probabilities(head_inputs(again.states(states["a"]), tokens["a"]))
-    assert np.allclose(q, p[: len(q)], atol=2e-2)  # float16 weights
+    assert len(st.states) == sum(len(f.offsets) - 2 for f in found)  # no [CLS]/[SEP]
+    assert st.offsets[:, 0].tolist() == sorted(st.offsets[:, 0].tolist())
+    s = segments[2][0]
+    first = int(np.searchsorted(st.offsets[:, 0], s))
+    assert np.array_equal(st.states[first], found[2].states[1])
+    assert LINES[st.offsets[first, 0] : st.offsets[first, 1]].lower() == "is"
 
 
 @needs_encoder
@@ -218,5 +201,5 @@ def test_training_without_torch_is_a_clear_error(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(builtins, "__import__", no_torch)
     with pytest.raises(TrainingToolMissing, match=r"torch==2\.13\.0") as info:
-        fit_token_head(np.zeros((4, 3)), np.array([0, 1, 0, 1]))
+        fit_token_head(np.zeros((4, 3)), np.array([0, 1, 0, 1]), [(0, 4)])
     assert info.value.code == "P305"

@@ -1,7 +1,7 @@
 """The technique model: a token head that finds propaganda spans and a span classifier.
 
-The span finder is a small perceptron over MiniLM token states
-(:mod:`flashpoint.techniques.states`); the classifier a hashed linear model
+The span finder is a small perceptron and a sentence BiLSTM over MiniLM token
+states (:mod:`flashpoint.techniques.states`); the classifier a hashed linear model
 (:mod:`flashpoint.techniques.linear`) over lexical features and the span's
 pooled states. Both are trained by ``scripts/train_techniques.py`` on the PTC
 train split and shipped in ``flashpoint/data/techniques/``. Spans are decoded
@@ -27,7 +27,6 @@ from .states import (
     KEEP,
     ArticleStates,
     TokenHead,
-    TunedLayers,
     article_states,
     head_inputs,
     span_vectors,
@@ -95,8 +94,7 @@ class TechniqueModel:
     """The span finder, the technique classifier, and the decoding thresholds.
 
     Token probabilities come from the :class:`~.states.TokenHead` over the
-    MiniLM token states of layers ``keep`` when there is a ``head`` (with
-    ``tuned`` layers: over layer 4 and the fine-tuned layer 5 run on it), else
+    MiniLM token states of layers ``keep`` when there is a ``head``, else
     from the linear ``tagger`` (the model trained without the encoder). The
     classifier's dense block (when it has one) is the span's pooled token
     states (:func:`~.states.span_vectors`). Both read the states of one encoder
@@ -110,7 +108,6 @@ class TechniqueModel:
     low: float = LOW
     keep: tuple[int, ...] = KEEP
     tagger: HashedLinear | None = None
-    tuned: TunedLayers | None = None
 
     def needs_states(self) -> bool:
         """Whether span finding or classification reads encoder states."""
@@ -133,10 +130,8 @@ class TechniqueModel:
         if not rows.tokens:
             return rows, np.zeros(0)
         states = self.states_of(text, segments) if states is None else states
-        if self.tuned is not None:
-            states = self.tuned.states(states)
         tokens = [(t.start, t.end) for t in rows.tokens]
-        return rows, self.head.probabilities(head_inputs(states, tokens))
+        return rows, self.head.probabilities(head_inputs(states, tokens), rows.segment)
 
     def find_spans(self, text: str, segments: Sequence[tuple[int, int]],
                    states: ArticleStates | None = None) -> list[FoundSpan]:
@@ -216,15 +211,13 @@ def decode(rows: F.TokenRows, p: FloatArray, high: float, low: float) -> list[Fo
 
 def save_model(model: TechniqueModel, folder: Path, meta: dict[str, object]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("tagger.npz", "head.npz", "tuned.npz"):
+    for name in ("tagger.npz", "head.npz"):
         (folder / name).unlink(missing_ok=True)
     model.classifier.save(folder / "classifier.npz")
     if model.tagger is not None:
         model.tagger.save(folder / "tagger.npz")
     if model.head is not None:
         model.head.save(folder / "head.npz")
-    if model.tuned is not None:
-        model.tuned.save(folder / "tuned.npz")
     info = {**meta, "high": model.high, "low": model.low, "keep": list(model.keep)}
     (folder / "model.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
 
@@ -237,13 +230,10 @@ def load_model(folder: Path = DATA_DIR) -> TechniqueModel:
         classifier = HashedLinear.load(folder / "classifier.npz")
         head = TokenHead.load(folder / "head.npz") if (folder / "head.npz").exists() else None
         tagger = HashedLinear.load(folder / "tagger.npz") if head is None else None
-        tuned = (TunedLayers.load(folder / "tuned.npz") if (folder / "tuned.npz").exists()
-                 else None)
     except FileNotFoundError as exc:
         raise ModelMissing(
             f"technique model not found in {folder} ({exc.filename}); "
             "run `python scripts/train_techniques.py`"
         ) from None
     keep = tuple(int(k) for k in info.get("keep", KEEP))
-    return TechniqueModel(classifier, head, float(info["high"]), float(info["low"]), keep, tagger,
-                          tuned)
+    return TechniqueModel(classifier, head, float(info["high"]), float(info["low"]), keep, tagger)

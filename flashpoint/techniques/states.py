@@ -8,31 +8,24 @@ same sentences with the same layers. Word pieces beyond the encoder's
 :data:`~flashpoint.encoder.MAX_TOKENS` have no state: tokens and spans there
 get a zero vector (and the token head a ``missing`` flag).
 
-:class:`TokenHead` is a one-hidden-layer perceptron in NumPy over a token's
-pooled states; it is trained with torch by
-:func:`flashpoint.techniques.train.fit_token_head` (training only), or together
-with a fine-tuned copy of encoder layer 5 (:class:`TunedLayers`, run over the
-layer-4 states of each sentence) by
-:func:`flashpoint.techniques.finetune.fit_tuned_head`.
+:class:`TokenHead` is a perceptron with one hidden layer over a token's pooled
+states, followed by a bidirectional LSTM over each sentence's hidden rows
+(:class:`BiLSTM`), all in NumPy; it is trained with torch by
+:func:`flashpoint.techniques.train.fit_token_head` (training only).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
 from .linear import FloatArray
-
-if TYPE_CHECKING:
-    from .. import encoder_onnx
-    from ..encoder import Layer
 
 KEEP = (4, 5)
 """Encoder layers read by the technique model (those ``sentence_scores`` reads too)."""
@@ -41,18 +34,10 @@ F32 = npt.NDArray[np.float32]
 
 @dataclass(frozen=True, slots=True)
 class ArticleStates:
-    """Word-piece states of an article's segments; ``offsets`` are article character offsets.
-
-    ``segment`` (when known) is each piece's segment number and ``ends`` the
-    first kept layer's states of each segment's [CLS] and [SEP] pieces
-    ``(segments, 2, HIDDEN)``: with them the sentences can be fed to further
-    encoder layers (:class:`TunedLayers`).
-    """
+    """Word-piece states of an article's segments; ``offsets`` are article character offsets."""
 
     states: F32
     offsets: npt.NDArray[np.int64]
-    segment: npt.NDArray[np.int64] | None = None
-    ends: F32 | None = None
 
     def pooled(self, spans: Sequence[tuple[int, int]]) -> F32:
         """Mean state of the word pieces overlapping each span (zeros where none does)."""
@@ -71,14 +56,6 @@ class ArticleStates:
         out: F32 = np.asarray(mean @ self.states, dtype=np.float32)
         return out
 
-    def segment_pieces(self) -> list[npt.NDArray[np.int64]]:
-        """For each segment, the indices of its word pieces (in text order)."""
-        if self.segment is None or self.ends is None:
-            raise ValueError("these states do not keep their segments (use article_states)")
-        order = np.argsort(self.segment, kind="stable")
-        counts = np.bincount(self.segment, minlength=len(self.ends))
-        return np.split(order, np.cumsum(counts)[:-1])
-
     def covered(self, spans: Sequence[tuple[int, int]]) -> npt.NDArray[np.bool_]:
         """Whether any word piece overlaps each span."""
         starts = np.array([s for s, _ in spans], dtype=np.int64)
@@ -95,22 +72,17 @@ def article_states(
     """States of layers ``keep`` for every segment of ``text`` (one encoder pass, memoised)."""
     from .. import encoder
 
-    hidden = encoder.HIDDEN
-    states: list[F32] = [np.zeros((0, hidden * len(keep)), dtype=np.float32)]
+    width = encoder.HIDDEN * len(keep)
+    states: list[F32] = [np.zeros((0, width), dtype=np.float32)]
     offsets: list[npt.NDArray[np.int64]] = [np.zeros((0, 2), dtype=np.int64)]
-    owner: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
-    ends: list[F32] = [np.zeros((0, 2, hidden), dtype=np.float32)]
     bounds = [(s, e) for s, e in segments if e > s]
-    for k, ((s, _), found) in enumerate(zip(
-            bounds, encoder.sentence_states([text[s:e] for s, e in bounds], keep), strict=True)):
+    for (s, _), found in zip(bounds, encoder.sentence_states([text[s:e] for s, e in bounds],
+                                                             keep), strict=True):
         real = found.offsets[:, 1] > found.offsets[:, 0]
         states.append(found.states[real])
         offsets.append(found.offsets[real].astype(np.int64) + s)
-        owner.append(np.full(int(real.sum()), k, dtype=np.int64))
-        ends.append(found.states[[0, -1], :hidden][None])
     order = np.argsort(np.concatenate(offsets)[:, 0], kind="stable")
-    return ArticleStates(np.concatenate(states)[order], np.concatenate(offsets)[order],
-                         np.concatenate(owner)[order], np.concatenate(ends))
+    return ArticleStates(np.concatenate(states)[order], np.concatenate(offsets)[order])
 
 
 def span_vectors(states: ArticleStates, spans: Sequence[tuple[int, int]],
@@ -126,12 +98,76 @@ def span_vectors(states: ArticleStates, spans: Sequence[tuple[int, int]],
     return result
 
 
+def runs(segment: Sequence[int] | npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of equal values in ``segment`` (a token's sentence number)."""
+    seg = np.asarray(segment)
+    if not len(seg):
+        return []
+    cut = np.flatnonzero(seg[1:] != seg[:-1]) + 1
+    starts = np.concatenate([[0], cut])
+    ends = np.concatenate([cut, [len(seg)]])
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class BiLSTM:
+    """A bidirectional LSTM (torch's ``nn.LSTM`` maths, gates in/forget/cell/out) in NumPy.
+
+    ``w_ih`` is ``(2, 4H, D)``, ``w_hh`` ``(2, 4H, H)`` and ``b`` ``(2, 4H)`` (input
+    and hidden biases summed); index 0 runs forwards, 1 backwards. Each run of
+    rows (a sentence's tokens) is one sequence; all sequences step together.
+    """
+
+    w_ih: FloatArray
+    w_hh: FloatArray
+    b: FloatArray
+
+    def __call__(self, x: F32, spans: Sequence[tuple[int, int]]) -> F32:
+        """``(n, 2H)``: each row's forward and backward states within its run.
+
+        Runs on one BLAS thread: the per-step products are small, and more
+        threads only add synchronisation.
+        """
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+        size = self.w_hh.shape[2]
+        out = np.zeros((len(x), 2 * size), dtype=np.float32)
+        spans = sorted(spans, key=lambda r: r[0] - r[1])  # longest first
+        if not spans:
+            return out
+        lengths = np.array([e - s for s, e in spans])
+        starts = np.array([s for s, _ in spans])
+        with threadpool_limits(limits=1, user_api="blas"):
+            for d in range(2):
+                gx = x @ self.w_ih[d].T.astype(np.float32) + self.b[d].astype(np.float32)
+                w_hh = self.w_hh[d].T.astype(np.float32)
+                h = np.zeros((len(spans), size), dtype=np.float32)
+                c = np.zeros_like(h)
+                for t in range(int(lengths[0])):
+                    k = int(np.searchsorted(-lengths, -t, side="left"))  # runs longer than t
+                    rows = starts[:k] + t if d == 0 else starts[:k] + lengths[:k] - 1 - t
+                    g = gx[rows] + h[:k] @ w_hh
+                    # sigmoid(v) = (1 + tanh(v / 2)) / 2: no overflow, and tanh is fast
+                    gates = 0.5 + 0.5 * np.tanh(0.5 * g[:, : 2 * size])  # input, forget
+                    out_gate = 0.5 + 0.5 * np.tanh(0.5 * g[:, 3 * size :])
+                    c[:k] = gates[:, size:] * c[:k] + gates[:, :size] * np.tanh(
+                        g[:, 2 * size : 3 * size])
+                    h[:k] = out_gate * np.tanh(c[:k])
+                    out[rows, d * size : (d + 1) * size] = h[:k]
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class TokenHead:
-    """``p = sigmoid(w2 · gelu(W1 · z + b1) + b2)`` with ``z`` the standardised input row.
+    """``p = sigmoid(w2 · [h, lstm(h)] + b2)``, ``h = gelu(W1 · z + b1)``, ``z`` the input row.
 
     Input row: a token's pooled states (mean of its word pieces), then a 0/1
-    flag for tokens without a state (beyond the encoder's truncation).
+    flag for tokens without a state (beyond the encoder's truncation),
+    standardised with ``mean`` and ``scale``. With an
+    ``lstm`` the hidden rows of each sentence also pass through a
+    bidirectional LSTM, whose states join them before the output layer (so a
+    token sees its sentence's other tokens); without, it is a one-hidden-layer
+    perceptron.
     """
 
     mean: FloatArray
@@ -140,32 +176,48 @@ class TokenHead:
     b1: FloatArray
     w2: FloatArray
     b2: float
+    lstm: BiLSTM | None = None
 
-    def probabilities(self, x: FloatArray) -> FloatArray:
-        """The probability of each input row (computed in float32)."""
+    def probabilities(self, x: FloatArray, segment: Sequence[int] | None = None) -> FloatArray:
+        """The probability of each input row (float32 maths); ``segment``: each row's sentence.
+
+        Rows of one sentence are consecutive. ``segment`` is needed with an LSTM
+        (without it, all rows are one sequence).
+        """
         from scipy.special import erf
 
         z = ((x - self.mean) / self.scale).astype(np.float32)
         h = z @ self.w1.astype(np.float32) + self.b1.astype(np.float32)
         h *= 0.5 * (1.0 + erf(h * np.float32(2**-0.5)))
+        if self.lstm is not None:
+            spans = runs(segment) if segment is not None else [(0, len(h))] if len(h) else []
+            h = np.hstack([h, self.lstm(h, spans)])
         logit = (h @ self.w2.astype(np.float32)).astype(np.float64) + self.b2
         out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
         return out
 
     def save(self, path: Path) -> None:
-        np.savez_compressed(
-            path, mean=self.mean.astype(np.float32), scale=self.scale.astype(np.float32),
-            w1=self.w1.astype(np.float16), b1=self.b1.astype(np.float32),
-            w2=self.w2.astype(np.float32), b2=np.array([self.b2]),
-        )
+        """Weight matrices as float16, the rest as float32."""
+        arrays: dict[str, Any] = {
+            "mean": self.mean.astype(np.float32), "scale": self.scale.astype(np.float32),
+            "w1": self.w1.astype(np.float16), "b1": self.b1.astype(np.float32),
+            "w2": self.w2.astype(np.float32), "b2": np.array([self.b2])}
+        if self.lstm is not None:
+            arrays |= {"lstm_w_ih": self.lstm.w_ih.astype(np.float16),
+                       "lstm_w_hh": self.lstm.w_hh.astype(np.float16),
+                       "lstm_b": self.lstm.b.astype(np.float32)}
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> TokenHead:
         with np.load(path, allow_pickle=False) as z:
+            lstm = None
+            if "lstm_w_ih" in z.files:
+                lstm = BiLSTM(*(z[f"lstm_{n}"].astype(np.float64) for n in ("w_ih", "w_hh", "b")))
             return cls(
                 mean=z["mean"].astype(np.float64), scale=z["scale"].astype(np.float64),
                 w1=z["w1"].astype(np.float64), b1=z["b1"].astype(np.float64),
-                w2=z["w2"].astype(np.float64), b2=float(z["b2"][0]),
+                w2=z["w2"].astype(np.float64), b2=float(z["b2"][0]), lstm=lstm,
             )
 
 
@@ -177,88 +229,3 @@ def head_inputs(states: ArticleStates, tokens: Sequence[tuple[int, int]]) -> Flo
     missing = (~states.covered(tokens)).astype(np.float64)[:, None]
     out: FloatArray = np.hstack([pooled, missing])
     return out
-
-
-@dataclass(frozen=True)
-class TunedLayers:
-    """Fine-tuned copies of the encoder layers above the first kept one (layer 4).
-
-    They run over each segment's layer-4 states from the shared pass ([CLS] and
-    [SEP] included, as in the encoder), so span identification costs one more
-    layer per sentence and no second encoder pass. They run in float32 on
-    onnxruntime (:class:`flashpoint.encoder_onnx.OnnxLayers`, unquantised:
-    equal to NumPy within 1e-5, about twice as fast) unless the encoder backend
-    is ``numpy`` (then :class:`flashpoint.encoder.Layer`). They are trained
-    with the token head by :func:`flashpoint.techniques.finetune.fit_tuned_head`
-    (torch, training only).
-    """
-
-    layers: tuple[Layer, ...]
-
-    @functools.cached_property
-    def _onnx(self) -> encoder_onnx.OnnxLayers | None:
-        from .. import encoder, encoder_onnx
-
-        if encoder.load_encoder().backend == "numpy":
-            return None
-        return encoder_onnx.OnnxLayers(self.layers, encoder.HIDDEN, encoder.HEADS,
-                                       quantize=False, threads=encoder.blas_threads())
-
-    def run(self, x: F32, bias: F32) -> F32:
-        """The layers over a right-padded batch (as :meth:`flashpoint.encoder.Layer.__call__`)."""
-        runner = self._onnx
-        if runner is not None:
-            return runner(x, bias, [len(self.layers)])[0]
-        for layer in self.layers:
-            x = layer(x, bias)
-        return x
-
-    def states(self, states: ArticleStates) -> ArticleStates:
-        """The token head's states: the first kept layer's block, then the tuned layers' output."""
-        from .. import encoder
-
-        groups = states.segment_pieces()
-        assert states.ends is not None  # checked by segment_pieces
-        hidden = encoder.HIDDEN
-        base = np.ascontiguousarray(states.states[:, :hidden])
-        out = np.zeros_like(base)
-        by_length = sorted(range(len(groups)), key=lambda k: len(groups[k]))
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
-
-        with threadpool_limits(limits=encoder.blas_threads(), user_api="blas"):
-            for start in range(0, len(by_length), encoder.BATCH):
-                batch = by_length[start : start + encoder.BATCH]
-                width = max(len(groups[k]) for k in batch) + 2
-                x = np.zeros((len(batch), width, hidden), dtype=np.float32)
-                bias = np.full((len(batch), 1, 1, width), -1e4, dtype=np.float32)
-                for row, k in enumerate(batch):
-                    n = len(groups[k])
-                    x[row, 0], x[row, n + 1] = states.ends[k, 0], states.ends[k, 1]
-                    x[row, 1 : n + 1] = base[groups[k]]
-                    bias[row, ..., : n + 2] = 0.0
-                x = self.run(x, bias)
-                for row, k in enumerate(batch):
-                    out[groups[k]] = x[row, 1 : len(groups[k]) + 1]
-        return ArticleStates(np.hstack([base, out]), states.offsets, states.segment, states.ends)
-
-    def save(self, path: Path) -> None:
-        """Weight matrices as float16, biases and LayerNorm parameters as float32."""
-        arrays = {}
-        for i, layer in enumerate(self.layers):
-            for f in fields(layer):
-                value = getattr(layer, f.name)
-                arrays[f"{i}.{f.name}"] = value.astype(np.float16 if value.ndim == 2
-                                                       else np.float32)
-        np.savez_compressed(path, **arrays)
-
-    @classmethod
-    def load(cls, path: Path) -> TunedLayers:
-        from ..encoder import Layer
-
-        with np.load(path, allow_pickle=False) as z:
-            count = 1 + max(int(name.split(".")[0]) for name in z.files)
-            layers = tuple(
-                Layer(**{f.name: np.ascontiguousarray(z[f"{i}.{f.name}"], dtype=np.float32)
-                         for f in fields(Layer)})
-                for i in range(count))
-        return cls(layers)

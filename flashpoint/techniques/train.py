@@ -36,10 +36,11 @@ from .ptc import Labelled, merge_spans, si_scores
 from .states import (
     KEEP,
     ArticleStates,
+    BiLSTM,
     TokenHead,
-    TunedLayers,
     article_states,
     head_inputs,
+    runs,
     span_vectors,
 )
 
@@ -184,44 +185,36 @@ def choose_thresholds(
 
 def train_spans(
     texts: Mapping[str, str], gold: Mapping[str, Sequence[tuple[int, int]]],
-    states: Mapping[str, ArticleStates] | None, tune: bool = True,
-) -> tuple[HashedLinear | None, TokenHead | None, TunedLayers | None, float, float]:
-    """The span finder: a token head (over a fine-tuned layer 5) and its thresholds, or the tagger.
+    states: Mapping[str, ArticleStates] | None,
+) -> tuple[HashedLinear | None, TokenHead | None, float, float]:
+    """The span finder: the token head and its thresholds, or the linear tagger.
 
     With ``states`` the :class:`~.states.TokenHead` is trained on every
-    article's tokens, together with a fine-tuned copy of encoder layer 5
-    (:func:`~.finetune.fit_tuned_head`) unless ``tune`` is false (then over the
-    frozen layer-4 and layer-5 states, :func:`fit_token_head`). The thresholds
-    are chosen on out-of-group predictions: the articles are cut into
-    :data:`INNER_FOLDS` seeded groups, each group is predicted by a model
-    trained on the others, and the (high, low) pair with the best SI F1 on all
-    groups is kept. Without ``states``, the linear tagger with the default
-    thresholds.
+    article's tokens (:func:`fit_token_head`, over the frozen layer-4 and
+    layer-5 states). The thresholds are chosen on out-of-group predictions: the
+    articles are cut into :data:`INNER_FOLDS` seeded groups, each group is
+    predicted by a head trained on the others, and the (high, low) pair with
+    the best SI F1 on all groups is kept. Without ``states``, the linear tagger
+    with the default thresholds.
     """
     arts = sorted(texts)
     if states is None:
         local, context, y = tagger_data(texts, gold)
-        return fit_tagger(local, context, y), None, None, HIGH, LOW
+        return fit_tagger(local, context, y), None, HIGH, LOW
     rows: dict[str, F.TokenRows] = {}
-    tokens: dict[str, list[tuple[int, int]]] = {}
+    inputs: dict[str, npt.NDArray[np.float64]] = {}
     labels: dict[str, npt.NDArray[np.int64]] = {}
     for a in arts:
         rows[a], labels[a] = article_rows(texts[a], gold.get(a, ()), features=False)
-        tokens[a] = [(t.start, t.end) for t in rows[a].tokens]
+        inputs[a] = head_inputs(states[a], [(t.start, t.end) for t in rows[a].tokens])
 
-    def fit(names: Sequence[str]) -> tuple[TunedLayers | None, TokenHead]:
-        if tune:
-            from .finetune import fit_tuned_head
-
-            return fit_tuned_head(states, tokens, labels, names, SEED)
-        return None, fit_token_head(np.vstack([head_inputs(states[a], tokens[a]) for a in names]),
-                                    np.concatenate([labels[a] for a in names]))
-
-    def probabilities(model: tuple[TunedLayers | None, TokenHead], a: str
-                      ) -> npt.NDArray[np.float64]:
-        tuned, head = model
-        st = states[a] if tuned is None else tuned.states(states[a])
-        return head.probabilities(head_inputs(st, tokens[a]))
+    def fit(names: Sequence[str]) -> TokenHead:
+        sentences, base = [], 0
+        for a in names:
+            sentences += [(base + s, base + e) for s, e in runs(rows[a].segment)]
+            base += len(rows[a].tokens)
+        return fit_token_head(np.vstack([inputs[a] for a in names]),
+                              np.concatenate([labels[a] for a in names]), sentences)
 
     high, low = HIGH, LOW
     if len(arts) >= 2 * INNER_FOLDS:
@@ -229,11 +222,11 @@ def train_spans(
         group = {str(a): i % INNER_FOLDS for i, a in enumerate(order)}
         probs: dict[str, npt.NDArray[np.float64]] = {}
         for g in range(INNER_FOLDS):
-            model = fit([a for a in arts if group[a] != g])
-            probs |= {a: probabilities(model, a) for a in arts if group[a] == g}
+            head = fit([a for a in arts if group[a] != g])
+            probs |= {a: head.probabilities(inputs[a], rows[a].segment)
+                      for a in arts if group[a] == g}
         high, low = choose_thresholds(rows, probs, gold)
-    tuned, head = fit(arts)
-    return None, head, tuned, high, low
+    return None, fit(arts), high, low
 
 
 def train(
@@ -243,15 +236,13 @@ def train(
     tagger_articles: int | None = None,
     embeddings: bool = True,
     states: Mapping[str, ArticleStates] | None = None,
-    tune: bool = True,
 ) -> TechniqueModel:
     """Train both parts on ``texts`` and their labelled spans.
 
     ``tagger=False`` skips span identification; ``tagger_articles`` trains the
     span finder on a seeded subset of that many articles (for a quick check);
     ``embeddings=False`` trains without MiniLM states (no dense block in the
-    classifier; the linear tagger instead of the token head); ``tune=False``
-    keeps encoder layer 5 frozen under the token head (faster). ``states``
+    classifier; the linear tagger instead of the token head). ``states``
     (encoder states per article, from :func:`encode_articles`) are computed
     when not given.
     """
@@ -269,45 +260,92 @@ def train(
     if tagger_articles is not None:
         keep = np.random.default_rng(SEED).permutation(sorted(texts))[:tagger_articles]
         tag_texts = {str(a): texts[str(a)] for a in keep}
-    tag, head, tuned, high, low = train_spans(tag_texts, gold, states if embeddings else None,
-                                              tune)
-    return TechniqueModel(classifier, head, high, low, tagger=tag, tuned=tuned)
+    tag, head, high, low = train_spans(tag_texts, gold, states if embeddings else None)
+    return TechniqueModel(classifier, head, high, low, tagger=tag)
 
 
 # --- the token head (torch, training only) ----------------------------------------------
 
 HEAD_HIDDEN = 256
-HEAD_EPOCHS = 4
-HEAD_BATCH = 256
+LSTM_HIDDEN = 128
+"""Units per direction of the head's bidirectional LSTM over each sentence's tokens."""
+HEAD_EPOCHS = 6
+HEAD_BATCH_TOKENS = 1536
+"""Sentences are batched by length, at most this many (padded) tokens a batch."""
 HEAD_LR = 1e-3
+HEAD_DROPOUT = 0.1
 
 
-def fit_token_head(x: npt.NDArray[np.float64], y: npt.NDArray[np.int64], seed: int = SEED
-                   ) -> TokenHead:
-    """Train the :class:`~.states.TokenHead` perceptron with torch (AdamW, binary cross-entropy).
+def sentence_batches(lengths: Sequence[int], limit: int, rng: np.random.Generator | None
+                     ) -> list[list[int]]:
+    """Indices of sequences grouped by length, at most ``limit`` padded items a batch.
 
-    Inputs are standardised (the last column, the missing flag, is left as it
-    is); torch runs on one thread. Raises :class:`TrainingToolMissing` without torch.
+    Shuffled (the batches, not their members) when ``rng`` is given.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    out: list[list[int]] = []
+    current: list[int] = []
+    width = 0
+    for i in order:
+        if current and max(width, lengths[i]) * (len(current) + 1) > limit:
+            out.append(current)
+            current, width = [], 0
+        current.append(i)
+        width = max(width, lengths[i])
+    if current:
+        out.append(current)
+    if rng is not None:
+        rng.shuffle(out)
+    return out
+
+
+def fit_token_head(x: npt.NDArray[np.float64], y: npt.NDArray[np.int64],
+                   sentences: Sequence[tuple[int, int]], seed: int = SEED) -> TokenHead:
+    """Train the :class:`~.states.TokenHead` (perceptron and sentence BiLSTM) with torch.
+
+    ``sentences`` are the ``(start, end)`` row ranges of the sentences (every
+    row in one). Inputs are standardised (the last column, the missing flag, is
+    left as it is); binary cross-entropy, AdamW with a 5% linear warm-up and a
+    linear decay, dropout, one torch thread. Raises
+    :class:`TrainingToolMissing` without torch.
     """
     torch = import_torch("training the technique span head", seed)
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-4
     mean[-1:], scale[-1:] = 0.0, 1.0
-    xt = torch.from_numpy(((x - mean) / scale).astype(np.float32))
+    z = torch.from_numpy(((x - mean) / scale).astype(np.float32))
     yt = torch.from_numpy(y.astype(np.float32))
-    first, last = torch.nn.Linear(x.shape[1], HEAD_HIDDEN), torch.nn.Linear(HEAD_HIDDEN, 1)
-    net = torch.nn.Sequential(first, torch.nn.GELU(), torch.nn.Dropout(0.1), last)
-    opt = torch.optim.AdamW(net.parameters(), lr=HEAD_LR, weight_decay=1e-2)
-    loss = torch.nn.BCEWithLogitsLoss()
-    gen = torch.Generator().manual_seed(seed)
-    net.train()
+    first = torch.nn.Linear(x.shape[1], HEAD_HIDDEN)
+    rnn = torch.nn.LSTM(HEAD_HIDDEN, LSTM_HIDDEN, batch_first=True, bidirectional=True)
+    last = torch.nn.Linear(HEAD_HIDDEN + 2 * LSTM_HIDDEN, 1)
+    drop = torch.nn.Dropout(HEAD_DROPOUT)
+    opt = torch.optim.AdamW([*first.parameters(), *rnn.parameters(), *last.parameters()],
+                            lr=HEAD_LR, weight_decay=1e-2)
+    lengths = [e - s for s, e in sentences]
+    rng = np.random.default_rng(seed)
+    total = HEAD_EPOCHS * len(sentence_batches(lengths, HEAD_BATCH_TOKENS, None))
+    warm = max(1, total // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda step: min(1.0, (step + 1) / warm) * max(0.0, (total - step) / total))
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    pack = torch.nn.utils.rnn
     for _ in range(HEAD_EPOCHS):
-        order = torch.randperm(len(xt), generator=gen)
-        for i in range(0, len(xt), HEAD_BATCH):
-            idx = order[i : i + HEAD_BATCH]
+        for batch in sentence_batches(lengths, HEAD_BATCH_TOKENS, rng):
+            rows = torch.from_numpy(np.concatenate(
+                [np.arange(*sentences[i]) for i in batch]))
+            sizes = [lengths[i] for i in batch]
+            h = drop(torch.nn.functional.gelu(first(z[rows])))
+            seqs = pack.pad_sequence(list(h.split(sizes)), batch_first=True)
+            packed = pack.pack_padded_sequence(seqs, torch.tensor(sizes), batch_first=True,
+                                               enforce_sorted=False)
+            o, _ = pack.pad_packed_sequence(rnn(packed)[0], batch_first=True,
+                                            total_length=seqs.shape[1])
+            ctx = torch.cat([o[k, :n] for k, n in enumerate(sizes)])
+            logit = last(torch.cat([h, drop(ctx)], dim=1))[:, 0]
             opt.zero_grad()
-            loss(net(xt[idx])[:, 0], yt[idx]).backward()
+            loss_fn(logit, yt[rows]).backward()
             opt.step()
-    return head_from_torch(first, last, mean, scale)
+            sched.step()
+    return head_from_torch(first, last, mean, scale, rnn)
 
 
 def import_torch(task: str, seed: int) -> Any:
@@ -325,12 +363,21 @@ def import_torch(task: str, seed: int) -> Any:
 
 
 def head_from_torch(first: Any, last: Any, mean: npt.NDArray[np.float64],
-                    scale: npt.NDArray[np.float64]) -> TokenHead:
-    """The NumPy :class:`~.states.TokenHead` of trained torch ``Linear`` layers."""
+                    scale: npt.NDArray[np.float64], rnn: Any = None) -> TokenHead:
+    """The NumPy :class:`~.states.TokenHead` of trained torch ``Linear`` (and ``LSTM``) layers."""
+    lstm = None
+    if rnn is not None:
+        def both(name: str) -> npt.NDArray[np.float64]:
+            return np.stack([getattr(rnn, name + end).detach().numpy().astype(np.float64)
+                             for end in ("", "_reverse")])
+
+        lstm = BiLSTM(both("weight_ih_l0"), both("weight_hh_l0"),
+                      both("bias_ih_l0") + both("bias_hh_l0"))
     return TokenHead(
         mean=mean, scale=scale,
         w1=first.weight.detach().numpy().astype(np.float64).T,
         b1=first.bias.detach().numpy().astype(np.float64),
         w2=last.weight.detach().numpy().astype(np.float64)[0],
         b2=float(last.bias.detach().numpy()[0]),
+        lstm=lstm,
     )
