@@ -17,6 +17,7 @@ L2-normalised is the sentence-transformers embedding;
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.resources
 import importlib.util
@@ -61,6 +62,22 @@ def blas_threads() -> int:
     """BLAS threads from ``$FLASHPOINT_ENCODER_THREADS`` (default and fallback: 1)."""
     raw = os.environ.get(THREADS_ENV, "1").strip()
     return max(1, int(raw)) if raw.isdigit() else 1
+
+
+@functools.lru_cache(maxsize=1)
+def _threadpools() -> Any:
+    from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
+
+    return ThreadpoolController()
+
+
+def blas_limit(threads: int) -> contextlib.AbstractContextManager[Any]:
+    """A ``with`` block in which NumPy's BLAS uses at most ``threads`` threads.
+
+    The BLAS libraries are looked up once per process (``threadpool_limits``
+    looks them up on every call, about 1 ms each).
+    """
+    return _threadpools().limit(limits=threads, user_api="blas")  # type: ignore[no-any-return]
 
 
 def model_dir() -> Path:
@@ -238,9 +255,7 @@ class Encoder:
         out = np.zeros((len(texts), HIDDEN * len(keep)), dtype=np.float32)
         if not texts:
             return out
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
-
-        with threadpool_limits(limits=blas_threads(), user_api="blas"):
+        with blas_limit(blas_threads()):
             self._pool_into(out, texts, keep, layers)
         if normalize:
             norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -322,9 +337,7 @@ def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[
     if todo:
         enc = load_encoder()
         pieces = enc.tokenizer.encode_batch(todo)
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=blas_threads(), user_api="blas"):
+        with blas_limit(blas_threads()):
             for start in range(0, len(todo), BATCH):
                 batch = pieces[start : start + BATCH]
                 states, _ = enc.hidden([list(p.ids) for p in batch], keep=key)

@@ -110,3 +110,15 @@ def test_sentence_cache_keeps_within_its_budget_least_recently_used_first(
     assert cached[-2:] == [TEXTS[0], TEXTS[3]] and TEXTS[1] not in cached
     assert encoder._cached_bytes <= budget
     assert encoder.sentence_states([TEXTS[0]], (4, 5))[0] is first  # served from the cache
+
+
+def test_blas_limit_caps_numpy_blas_threads_inside_the_block_only() -> None:
+    from threadpoolctl import threadpool_info  # type: ignore[import-untyped]
+
+    def blas() -> list[int]:
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas()
+    with encoder.blas_limit(1):
+        assert blas() and all(n == 1 for n in blas())
+    assert blas() == before

@@ -128,7 +128,7 @@ class BiLSTM:
         Runs on one BLAS thread: the per-step products are small, and more
         threads only add synchronisation.
         """
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+        from ..encoder import blas_limit
 
         size = self.w_hh.shape[2]
         out = np.zeros((len(x), 2 * size), dtype=np.float32)
@@ -137,7 +137,7 @@ class BiLSTM:
             return out
         lengths = np.array([e - s for s, e in spans])
         starts = np.array([s for s, _ in spans])
-        with threadpool_limits(limits=1, user_api="blas"):
+        with blas_limit(1):
             for d in range(2):
                 gx = x @ self.w_ih[d].T.astype(np.float32) + self.b[d].astype(np.float32)
                 w_hh = self.w_hh[d].T.astype(np.float32)
