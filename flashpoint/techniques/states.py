@@ -163,11 +163,9 @@ class TokenHead:
 
     Input row: a token's pooled states (mean of its word pieces), then a 0/1
     flag for tokens without a state (beyond the encoder's truncation),
-    standardised with ``mean`` and ``scale``. With an
-    ``lstm`` the hidden rows of each sentence also pass through a
-    bidirectional LSTM, whose states join them before the output layer (so a
-    token sees its sentence's other tokens); without, it is a one-hidden-layer
-    perceptron.
+    standardised with ``mean`` and ``scale``. The hidden rows of each sentence
+    also pass through a bidirectional LSTM, whose states join them before the
+    output layer, so a token sees its sentence's other tokens.
     """
 
     mean: FloatArray
@@ -176,22 +174,19 @@ class TokenHead:
     b1: FloatArray
     w2: FloatArray
     b2: float
-    lstm: BiLSTM | None = None
+    lstm: BiLSTM
 
-    def probabilities(self, x: FloatArray, segment: Sequence[int] | None = None) -> FloatArray:
+    def probabilities(self, x: FloatArray, segment: Sequence[int]) -> FloatArray:
         """The probability of each input row (float32 maths); ``segment``: each row's sentence.
 
-        Rows of one sentence are consecutive. ``segment`` is needed with an LSTM
-        (without it, all rows are one sequence).
+        Rows of one sentence are consecutive.
         """
         from scipy.special import erf
 
         z = ((x - self.mean) / self.scale).astype(np.float32)
         h = z @ self.w1.astype(np.float32) + self.b1.astype(np.float32)
         h *= 0.5 * (1.0 + erf(h * np.float32(2**-0.5)))
-        if self.lstm is not None:
-            spans = runs(segment) if segment is not None else [(0, len(h))] if len(h) else []
-            h = np.hstack([h, self.lstm(h, spans)])
+        h = np.hstack([h, self.lstm(h, runs(segment))])
         logit = (h @ self.w2.astype(np.float32)).astype(np.float64) + self.b2
         out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
         return out
@@ -201,19 +196,16 @@ class TokenHead:
         arrays: dict[str, Any] = {
             "mean": self.mean.astype(np.float32), "scale": self.scale.astype(np.float32),
             "w1": self.w1.astype(np.float16), "b1": self.b1.astype(np.float32),
-            "w2": self.w2.astype(np.float32), "b2": np.array([self.b2])}
-        if self.lstm is not None:
-            arrays |= {"lstm_w_ih": self.lstm.w_ih.astype(np.float16),
-                       "lstm_w_hh": self.lstm.w_hh.astype(np.float16),
-                       "lstm_b": self.lstm.b.astype(np.float32)}
+            "w2": self.w2.astype(np.float32), "b2": np.array([self.b2]),
+            "lstm_w_ih": self.lstm.w_ih.astype(np.float16),
+            "lstm_w_hh": self.lstm.w_hh.astype(np.float16),
+            "lstm_b": self.lstm.b.astype(np.float32)}
         np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> TokenHead:
         with np.load(path, allow_pickle=False) as z:
-            lstm = None
-            if "lstm_w_ih" in z.files:
-                lstm = BiLSTM(*(z[f"lstm_{n}"].astype(np.float64) for n in ("w_ih", "w_hh", "b")))
+            lstm = BiLSTM(*(z[f"lstm_{n}"].astype(np.float64) for n in ("w_ih", "w_hh", "b")))
             return cls(
                 mean=z["mean"].astype(np.float64), scale=z["scale"].astype(np.float64),
                 w1=z["w1"].astype(np.float64), b1=z["b1"].astype(np.float64),

@@ -345,7 +345,20 @@ def fit_token_head(x: npt.NDArray[np.float64], y: npt.NDArray[np.int64],
             loss_fn(logit, yt[rows]).backward()
             opt.step()
             sched.step()
-    return head_from_torch(first, last, mean, scale, rnn)
+
+    def both(name: str) -> npt.NDArray[np.float64]:  # forward and backward weights stacked
+        return np.stack([getattr(rnn, name + end).detach().numpy().astype(np.float64)
+                         for end in ("", "_reverse")])
+
+    return TokenHead(
+        mean=mean, scale=scale,
+        w1=first.weight.detach().numpy().astype(np.float64).T,
+        b1=first.bias.detach().numpy().astype(np.float64),
+        w2=last.weight.detach().numpy().astype(np.float64)[0],
+        b2=float(last.bias.detach().numpy()[0]),
+        lstm=BiLSTM(both("weight_ih_l0"), both("weight_hh_l0"),
+                    both("bias_ih_l0") + both("bias_hh_l0")),
+    )
 
 
 def import_torch(task: str, seed: int) -> Any:
@@ -360,24 +373,3 @@ def import_torch(task: str, seed: int) -> Any:
     torch.set_num_threads(1)
     torch.manual_seed(seed)
     return torch
-
-
-def head_from_torch(first: Any, last: Any, mean: npt.NDArray[np.float64],
-                    scale: npt.NDArray[np.float64], rnn: Any = None) -> TokenHead:
-    """The NumPy :class:`~.states.TokenHead` of trained torch ``Linear`` (and ``LSTM``) layers."""
-    lstm = None
-    if rnn is not None:
-        def both(name: str) -> npt.NDArray[np.float64]:
-            return np.stack([getattr(rnn, name + end).detach().numpy().astype(np.float64)
-                             for end in ("", "_reverse")])
-
-        lstm = BiLSTM(both("weight_ih_l0"), both("weight_hh_l0"),
-                      both("bias_ih_l0") + both("bias_hh_l0"))
-    return TokenHead(
-        mean=mean, scale=scale,
-        w1=first.weight.detach().numpy().astype(np.float64).T,
-        b1=first.bias.detach().numpy().astype(np.float64),
-        w2=last.weight.detach().numpy().astype(np.float64)[0],
-        b2=float(last.bias.detach().numpy()[0]),
-        lstm=lstm,
-    )
