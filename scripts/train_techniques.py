@@ -6,15 +6,16 @@
 Encodes every line of the PTC train articles once with the MiniLM encoder
 (:func:`flashpoint.encoder.sentence_states`, the run-time backend, layers 4 and
 5), then trains the span head (a perceptron and a sentence BiLSTM over the
-frozen states; torch, one thread; the result is NumPy weights), chooses the
-decoding thresholds in 3-fold CV on the training articles (three more head
-trainings), and trains the technique classifier. Deterministic up to the
-encoder backend's arithmetic (fixed seeds, stateless feature hashing); about
-14 minutes on one core (the other core busy). The output is three small files:
-``head.npz`` (span identification),
-``classifier.npz`` (technique classification) and ``model.json`` (decoding
-thresholds, encoder layers and training facts). Retrain after any change to
-the encoder or its backend.
+token's and the article's frozen states; torch, one thread; the result is NumPy
+weights) and the lexical token tagger (liblinear), chooses how to decode them
+(the tagger's weight in the mix and the hysteresis thresholds) in 3-fold CV on
+the training articles (three more trainings of each), and trains the technique
+classifier. Deterministic up to the encoder backend's arithmetic (fixed seeds,
+stateless feature hashing); about 20 minutes on one core (the other core
+busy). The output is four small files: ``head.npz`` and ``tagger.npz`` (span
+identification), ``classifier.npz`` (technique classification) and
+``model.json`` (decoding, encoder layers and training facts). Retrain after any
+change to the encoder or its backend.
 """
 
 from __future__ import annotations
@@ -59,10 +60,11 @@ def main() -> None:
         "head_epochs": HEAD_EPOCHS,
         "encoder_backend": encoder.load_encoder().backend,
         "classifier_columns": len(model.classifier.columns),
+        "tagger_columns": 0 if model.tagger is None else len(model.tagger.columns),
     }
     save_model(model, args.out, meta)
     print(f"trained on {len(texts)} articles, {len(items)} spans in {time.time() - t0:.0f}s "
-          f"-> {args.out}")
+          f"(mix {model.mix}, high {model.high}, low {model.low}) -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -135,3 +135,17 @@ def test_hashed_linear_round_trip_and_dense_block(tmp_path: Path) -> None:
     assert out.shape == (1, 2) and out[0, 1] > out[0, 0]
     with pytest.raises(ValueError):
         loaded.decision([[["x"]]])  # the dense block is required
+
+
+def test_span_probabilities_mix_the_head_and_the_lexical_tagger() -> None:
+    import dataclasses
+
+    model = load_model()
+    assert model.head is not None and model.tagger is not None and 0 < model.mix <= 0.5
+    segments = F.line_segments(ARTICLE)
+    rows, p = model.token_probabilities(ARTICLE, segments)
+    _, head = dataclasses.replace(model, mix=0.0).token_probabilities(ARTICLE, segments)
+    _, tagger = dataclasses.replace(model, head=None).token_probabilities(ARTICLE, segments)
+    assert len(p) == len(rows.tokens) == len(head) == len(tagger) > 0
+    assert np.allclose(p, (1 - model.mix) * head + model.mix * tagger)
+    assert not np.allclose(head, tagger)

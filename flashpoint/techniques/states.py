@@ -161,9 +161,10 @@ class BiLSTM:
 class TokenHead:
     """``p = sigmoid(w2 · [h, lstm(h)] + b2)``, ``h = gelu(W1 · z + b1)``, ``z`` the input row.
 
-    Input row: a token's pooled states (mean of its word pieces), then a 0/1
-    flag for tokens without a state (beyond the encoder's truncation),
-    standardised with ``mean`` and ``scale``. The hidden rows of each sentence
+    Input row (:func:`head_inputs`): a token's pooled states (mean of its word
+    pieces), the mean of those over the article's tokens, then a 0/1 flag for
+    tokens without a state (beyond the encoder's truncation), standardised with
+    ``mean`` and ``scale``. The hidden rows of each sentence
     also pass through a bidirectional LSTM, whose states join them before the
     output layer, so a token sees its sentence's other tokens.
     """
@@ -176,7 +177,8 @@ class TokenHead:
     b2: float
     lstm: BiLSTM
 
-    def probabilities(self, x: FloatArray, segment: Sequence[int]) -> FloatArray:
+    def probabilities(self, x: npt.NDArray[np.floating[Any]], segment: Sequence[int]
+                      ) -> FloatArray:
         """The probability of each input row (float32 maths); ``segment``: each row's sentence.
 
         Rows of one sentence are consecutive.
@@ -213,11 +215,19 @@ class TokenHead:
             )
 
 
-def head_inputs(states: ArticleStates, tokens: Sequence[tuple[int, int]]) -> FloatArray:
-    """Rows of :class:`TokenHead` inputs: a token's pooled states, then 1 if it has none."""
+def head_inputs(states: ArticleStates, tokens: Sequence[tuple[int, int]]) -> F32:
+    """Rows of :class:`TokenHead` inputs: a token's pooled states, the article's, 1 if it has none.
+
+    ``tokens`` are all the tokens of the article: the middle block, the mean of
+    the first over them, is the same on every row and tells the head what kind
+    of article the token is in (a polemic or a wire report).
+    """
+    width = states.states.shape[1]
     if not len(tokens):
-        return np.zeros((0, states.states.shape[1] + 1))
-    pooled = states.pooled(tokens).astype(np.float64)
-    missing = (~states.covered(tokens)).astype(np.float64)[:, None]
-    out: FloatArray = np.hstack([pooled, missing])
+        return np.zeros((0, 2 * width + 1), dtype=np.float32)
+    pooled = states.pooled(tokens)
+    article = np.broadcast_to(pooled.mean(axis=0, dtype=np.float64).astype(np.float32),
+                              pooled.shape)
+    missing = (~states.covered(tokens)).astype(np.float32)[:, None]
+    out: F32 = np.hstack([pooled, article, missing])
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 
 from ..errors import TrainingToolMissing
 from . import features as F
-from .linear import HashedLinear, Rows, hash_blocks, select
+from .linear import HashedLinear, Rows, hash_blocks, select, sigmoid
 from .model import (
     CLASSIFIER_SIZES,
     CLASSIFIER_WEIGHTS,
@@ -72,21 +73,6 @@ def article_rows(text: str, spans: Sequence[tuple[int, int]], features: bool = T
         k = bisect.bisect_right(starts, tok.start) - 1
         labels.append(int(k >= 0 and merged[k][0] <= tok.start < merged[k][1]))
     return rows, np.array(labels, dtype=np.int64)
-
-
-def tagger_data(
-    texts: Mapping[str, str], gold: Mapping[str, Sequence[tuple[int, int]]]
-) -> tuple[list[list[str]], list[list[str]], npt.NDArray[np.int64]]:
-    """Token feature rows (local, context) and 0/1 labels: inside a gold span or not."""
-    local: list[list[str]] = []
-    context: list[list[str]] = []
-    labels = [np.zeros(0, dtype=np.int64)]
-    for art, text in texts.items():
-        rows, y = article_rows(text, gold.get(art, ()))
-        local += rows.local
-        context += rows.context
-        labels.append(y)
-    return local, context, np.concatenate(labels)
 
 
 def fit_tagger(local: Rows, context: Rows, y: npt.NDArray[np.int64], min_df: int = 2
@@ -167,48 +153,87 @@ def _dense(texts: Mapping[str, str], items: Sequence[Labelled],
     return out
 
 
-def choose_thresholds(
+MIX_GRID = (0.0, 0.2, 0.3, 0.4, 0.5)
+"""Weights of the lexical tagger's probability next to the span head's (see :func:`mixed`)."""
+
+
+def mixed(head: npt.NDArray[np.float64], tagger: npt.NDArray[np.float64] | None, mix: float
+          ) -> npt.NDArray[np.float64]:
+    """``(1 - mix) * head + mix * tagger``: the token probabilities decoded into spans."""
+    if tagger is None or mix <= 0.0:
+        return head
+    out: npt.NDArray[np.float64] = (1.0 - mix) * head + mix * tagger
+    return out
+
+
+def choose_decoding(
     rows: Mapping[str, F.TokenRows], probs: Mapping[str, npt.NDArray[np.float64]],
     gold: Mapping[str, Sequence[tuple[int, int]]],
-) -> tuple[float, float]:
-    """The (high, low) hysteresis pair of the grids with the best SI F1 on these articles."""
+    tagger_probs: Mapping[str, npt.NDArray[np.float64]] | None = None,
+) -> tuple[float, float, float]:
+    """The (mix, high, low) of the grids with the best SI F1 on these articles.
+
+    ``mix`` weighs ``tagger_probs`` against ``probs`` (:func:`mixed`); it is 0
+    without them. ``high`` and ``low`` are the hysteresis thresholds.
+    """
     ref = [(a, s, e) for a in rows for s, e in gold.get(a, ())]
-    best = (-1.0, HIGH, LOW)
-    for high in HIGH_GRID:
-        for low in (x for x in LOW_GRID if x <= high):
-            pred = [(a, f.start, f.end) for a in rows for f in decode(rows[a], probs[a], high, low)]
-            f1 = si_scores(pred, ref)["f1"]
-            if f1 > best[0]:
-                best = (f1, high, low)
-    return best[1], best[2]
+    best = (-1.0, 0.0, HIGH, LOW)
+    for mix in MIX_GRID if tagger_probs is not None else (0.0,):
+        p = {a: mixed(probs[a], None if tagger_probs is None else tagger_probs[a], mix)
+             for a in rows}
+        for high in HIGH_GRID:
+            for low in (x for x in LOW_GRID if x <= high):
+                pred = [(a, f.start, f.end) for a in rows for f in decode(rows[a], p[a], high, low)]
+                f1 = si_scores(pred, ref)["f1"]
+                if f1 > best[0]:
+                    best = (f1, mix, high, low)
+    return best[1], best[2], best[3]
+
+
+@dataclass(frozen=True, slots=True)
+class SpanFinder:
+    """What :func:`train_spans` returns: the models and how their probabilities are decoded."""
+
+    head: TokenHead | None
+    tagger: HashedLinear | None
+    high: float
+    low: float
+    mix: float = 0.0
 
 
 def train_spans(
     texts: Mapping[str, str], gold: Mapping[str, Sequence[tuple[int, int]]],
     states: Mapping[str, ArticleStates] | None,
-) -> tuple[HashedLinear | None, TokenHead | None, float, float]:
-    """The span finder: the token head and its thresholds, or the linear tagger.
+) -> SpanFinder:
+    """The span finder: the token head, the lexical tagger, and how to decode them.
 
-    With ``states`` the :class:`~.states.TokenHead` is trained on every
-    article's tokens (:func:`fit_token_head`, over the frozen layer-4 and
-    layer-5 states). The thresholds are chosen on out-of-group predictions: the
-    articles are cut into :data:`INNER_FOLDS` seeded groups, each group is
-    predicted by a head trained on the others, and the (high, low) pair with
-    the best SI F1 on all groups is kept. Without ``states``, the linear tagger
-    with the default thresholds.
+    With ``states`` the :class:`~.states.TokenHead` (over the frozen layer-4
+    and layer-5 states, :func:`fit_token_head`) and the linear tagger over
+    lexical token features (:func:`fit_tagger`) are both trained on every
+    article's tokens. The decoding (the tagger's weight ``mix`` and the
+    hysteresis thresholds) is chosen on out-of-group predictions: the articles
+    are cut into :data:`INNER_FOLDS` seeded groups, each group is predicted by
+    a head and a tagger trained on the others, and the (mix, high, low) of the
+    grids with the best SI F1 on all groups is kept. Without ``states``, the
+    linear tagger alone with the default thresholds.
     """
     arts = sorted(texts)
-    if states is None:
-        local, context, y = tagger_data(texts, gold)
-        return fit_tagger(local, context, y), None, HIGH, LOW
     rows: dict[str, F.TokenRows] = {}
-    inputs: dict[str, npt.NDArray[np.float64]] = {}
     labels: dict[str, npt.NDArray[np.int64]] = {}
     for a in arts:
-        rows[a], labels[a] = article_rows(texts[a], gold.get(a, ()), features=False)
-        inputs[a] = head_inputs(states[a], [(t.start, t.end) for t in rows[a].tokens])
+        rows[a], labels[a] = article_rows(texts[a], gold.get(a, ()))
 
-    def fit(names: Sequence[str]) -> TokenHead:
+    def tagger(names: Sequence[str]) -> HashedLinear:
+        return fit_tagger([r for a in names for r in rows[a].local],
+                          [r for a in names for r in rows[a].context],
+                          np.concatenate([labels[a] for a in names]))
+
+    if states is None:
+        return SpanFinder(None, tagger(arts), HIGH, LOW)
+    inputs = {a: head_inputs(states[a], [(t.start, t.end) for t in rows[a].tokens])
+              for a in arts}
+
+    def head(names: Sequence[str]) -> TokenHead:
         sentences, base = [], 0
         for a in names:
             sentences += [(base + s, base + e) for s, e in runs(rows[a].segment)]
@@ -216,17 +241,29 @@ def train_spans(
         return fit_token_head(np.vstack([inputs[a] for a in names]),
                               np.concatenate([labels[a] for a in names]), sentences)
 
-    high, low = HIGH, LOW
+    mix, high, low = 0.0, HIGH, LOW
     if len(arts) >= 2 * INNER_FOLDS:
         order = np.random.default_rng(SEED).permutation(arts)
         group = {str(a): i % INNER_FOLDS for i, a in enumerate(order)}
         probs: dict[str, npt.NDArray[np.float64]] = {}
+        lexical: dict[str, npt.NDArray[np.float64]] = {}
         for g in range(INNER_FOLDS):
-            head = fit([a for a in arts if group[a] != g])
-            probs |= {a: head.probabilities(inputs[a], rows[a].segment)
-                      for a in arts if group[a] == g}
-        high, low = choose_thresholds(rows, probs, gold)
-    return None, fit(arts), high, low
+            rest = [a for a in arts if group[a] != g]
+            h, t = head(rest), tagger(rest)
+            for a in arts:
+                if group[a] == g:
+                    probs[a] = h.probabilities(inputs[a], rows[a].segment)
+                    lexical[a] = tagger_probabilities(t, rows[a])
+        mix, high, low = choose_decoding(rows, probs, gold, lexical)
+    return SpanFinder(head(arts), tagger(arts) if mix > 0 else None, high, low, mix)
+
+
+def tagger_probabilities(tagger: HashedLinear, rows: F.TokenRows) -> npt.NDArray[np.float64]:
+    """The linear tagger's probability of each token (rows built with features)."""
+    if not rows.tokens:
+        return np.zeros(0)
+    out: npt.NDArray[np.float64] = sigmoid(tagger.decision([rows.local, rows.context])[:, 0])
+    return out
 
 
 def train(
@@ -260,8 +297,9 @@ def train(
     if tagger_articles is not None:
         keep = np.random.default_rng(SEED).permutation(sorted(texts))[:tagger_articles]
         tag_texts = {str(a): texts[str(a)] for a in keep}
-    tag, head, high, low = train_spans(tag_texts, gold, states if embeddings else None)
-    return TechniqueModel(classifier, head, high, low, tagger=tag)
+    found = train_spans(tag_texts, gold, states if embeddings else None)
+    return TechniqueModel(classifier, found.head, found.high, found.low, tagger=found.tagger,
+                          mix=found.mix)
 
 
 # --- the token head (torch, training only) ----------------------------------------------
@@ -299,7 +337,7 @@ def sentence_batches(lengths: Sequence[int], limit: int, rng: np.random.Generato
     return out
 
 
-def fit_token_head(x: npt.NDArray[np.float64], y: npt.NDArray[np.int64],
+def fit_token_head(x: npt.NDArray[np.floating[Any]], y: npt.NDArray[np.int64],
                    sentences: Sequence[tuple[int, int]], seed: int = SEED) -> TokenHead:
     """Train the :class:`~.states.TokenHead` (perceptron and sentence BiLSTM) with torch.
 
@@ -310,9 +348,10 @@ def fit_token_head(x: npt.NDArray[np.float64], y: npt.NDArray[np.int64],
     :class:`TrainingToolMissing` without torch.
     """
     torch = import_torch("training the technique span head", seed)
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-4
+    mean, scale = x.mean(axis=0, dtype=np.float64), x.std(axis=0, dtype=np.float64) + 1e-4
     mean[-1:], scale[-1:] = 0.0, 1.0
-    z = torch.from_numpy(((x - mean) / scale).astype(np.float32))
+    z = torch.from_numpy(((x - mean.astype(np.float32)) / scale.astype(np.float32))
+                         .astype(np.float32, copy=False))
     yt = torch.from_numpy(y.astype(np.float32))
     first = torch.nn.Linear(x.shape[1], HEAD_HIDDEN)
     rnn = torch.nn.LSTM(HEAD_HIDDEN, LSTM_HIDDEN, batch_first=True, bidirectional=True)
