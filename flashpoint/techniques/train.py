@@ -21,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 
 from ..errors import TrainingToolMissing
 from . import features as F
-from .linear import HashedLinear, Rows, hash_blocks, select, sigmoid
+from .linear import HashedLinear, Rows, hash_blocks, select
 from .model import (
     CLASSIFIER_SIZES,
     CLASSIFIER_WEIGHTS,
@@ -32,6 +32,8 @@ from .model import (
     TAGGER_WEIGHTS,
     TechniqueModel,
     decode,
+    mixed,
+    tagger_probabilities,
 )
 from .ptc import Labelled, merge_spans, si_scores
 from .states import (
@@ -157,15 +159,6 @@ MIX_GRID = (0.0, 0.2, 0.3, 0.4, 0.5)
 """Weights of the lexical tagger's probability next to the span head's (see :func:`mixed`)."""
 
 
-def mixed(head: npt.NDArray[np.float64], tagger: npt.NDArray[np.float64] | None, mix: float
-          ) -> npt.NDArray[np.float64]:
-    """``(1 - mix) * head + mix * tagger``: the token probabilities decoded into spans."""
-    if tagger is None or mix <= 0.0:
-        return head
-    out: npt.NDArray[np.float64] = (1.0 - mix) * head + mix * tagger
-    return out
-
-
 def choose_decoding(
     rows: Mapping[str, F.TokenRows], probs: Mapping[str, npt.NDArray[np.float64]],
     gold: Mapping[str, Sequence[tuple[int, int]]],
@@ -256,14 +249,6 @@ def train_spans(
                     lexical[a] = tagger_probabilities(t, rows[a])
         mix, high, low = choose_decoding(rows, probs, gold, lexical)
     return SpanFinder(head(arts), tagger(arts) if mix > 0 else None, high, low, mix)
-
-
-def tagger_probabilities(tagger: HashedLinear, rows: F.TokenRows) -> npt.NDArray[np.float64]:
-    """The linear tagger's probability of each token (rows built with features)."""
-    if not rows.tokens:
-        return np.zeros(0)
-    out: npt.NDArray[np.float64] = sigmoid(tagger.decision([rows.local, rows.context])[:, 0])
-    return out
 
 
 def train(
