@@ -302,50 +302,90 @@ class SentenceStates:
     offsets: npt.NDArray[np.int32]
 
 
-SENTENCE_CACHE_BYTES = 128 * 2**20
+SENTENCE_CACHE_BYTES = 256 * 2**20
 """Memory budget of the :func:`sentence_states` cache (least recently used dropped first).
 
-About 1,400 news sentences with two layers kept: a long article's sentences all
-stay cached between the analyzers that read them."""
-_SENTENCE_STATES: dict[tuple[str, tuple[int, ...]], SentenceStates] = {}
+About 1,400 news sentences with the four layers of :data:`SHARED_LAYERS` kept:
+a long article's sentences all stay cached between the analyzers that read them."""
+SHARED_LAYERS = (2, 3, 4, 5)
+"""Layers every :func:`sentence_states` pass keeps, up to the deepest one asked for.
+
+A layer below the deepest requested costs no extra compute, only memory, so
+analyzers asking for different subsets (``sentence_scores`` reads layers 4 and
+5, the technique model 2 to 5) share one pass whichever runs first."""
+
+
+@dataclass(frozen=True)
+class _Cached:
+    keep: tuple[int, ...]
+    value: SentenceStates
+
+
+_SENTENCE_STATES: dict[str, _Cached] = {}
 _cached_bytes = 0
 
 
-def _remember(key: tuple[str, tuple[int, ...]], value: SentenceStates) -> None:
-    """Cache ``value``, then drop least recently used entries down to the budget."""
+def _remember(text: str, entry: _Cached) -> None:
+    """Cache ``entry``, then drop least recently used entries down to the budget."""
     global _cached_bytes
-    _SENTENCE_STATES[key] = value
-    _cached_bytes += value.states.nbytes + value.offsets.nbytes
+    old = _SENTENCE_STATES.pop(text, None)
+    if old is not None:
+        _cached_bytes -= old.value.states.nbytes + old.value.offsets.nbytes
+    _SENTENCE_STATES[text] = entry
+    _cached_bytes += entry.value.states.nbytes + entry.value.offsets.nbytes
     while _cached_bytes > SENTENCE_CACHE_BYTES and len(_SENTENCE_STATES) > 1:
-        old = _SENTENCE_STATES.pop(next(iter(_SENTENCE_STATES)))
-        _cached_bytes -= old.states.nbytes + old.offsets.nbytes
+        gone = _SENTENCE_STATES.pop(next(iter(_SENTENCE_STATES)))
+        _cached_bytes -= gone.value.states.nbytes + gone.value.offsets.nbytes
+
+
+def _columns(entry: _Cached, keep: tuple[int, ...]) -> SentenceStates | None:
+    """The states of layers ``keep`` from a cached entry, or ``None`` if it lacks one."""
+    if entry.keep == keep:
+        return entry.value
+    if not set(keep) <= set(entry.keep):
+        return None
+    blocks = [entry.keep.index(k) for k in keep]
+    cols = np.concatenate([np.arange(b * HIDDEN, (b + 1) * HIDDEN) for b in blocks])
+    return SentenceStates(np.ascontiguousarray(entry.value.states[:, cols]),
+                          entry.value.offsets)
 
 
 def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[SentenceStates]:
     """Token states of layers ``keep`` for each text, with word-piece offsets (memoised).
 
     One forward pass per text not seen recently (batched by length, truncated to
-    :data:`MAX_TOKENS` word pieces); results are cached per process by
-    ``(text, keep)`` within :data:`SENTENCE_CACHE_BYTES`, so analyzers reading
+    :data:`MAX_TOKENS` word pieces). The pass keeps the layers of
+    :data:`SHARED_LAYERS` up to ``max(keep)`` besides ``keep``; results are
+    cached per process by text within :data:`SENTENCE_CACHE_BYTES`, and any
+    subset of a cached entry's layers is served from it, so analyzers reading
     the same sentences share one pass.
     """
     key = tuple(keep)
-    found = {t: v for t in texts if (v := _SENTENCE_STATES.pop((t, key), None)) is not None}
-    for text, value in found.items():  # re-inserted: now the most recently used
-        _SENTENCE_STATES[(text, key)] = value
+    found: dict[str, SentenceStates] = {}
+    for t in dict.fromkeys(texts):
+        entry = _SENTENCE_STATES.pop(t, None)
+        if entry is None:
+            continue
+        _SENTENCE_STATES[t] = entry  # re-inserted: now the most recently used
+        if (value := _columns(entry, key)) is not None:
+            found[t] = value
     todo = sorted({t for t in texts if t not in found}, key=len)
     if todo:
+        depth = max(key, default=0)
+        wide = tuple(sorted(set(key) | {k for k in SHARED_LAYERS if k <= depth}))
         enc = load_encoder()
         pieces = enc.tokenizer.encode_batch(todo)
         with blas_limit(blas_threads()):
             for start in range(0, len(todo), BATCH):
                 batch = pieces[start : start + BATCH]
-                states, _ = enc.hidden([list(p.ids) for p in batch], keep=key)
+                states, _ = enc.hidden([list(p.ids) for p in batch], keep=wide)
                 for row, p in enumerate(batch):
                     n = len(p.ids)
                     flat = np.concatenate([s[row, :n] for s in states], axis=1)
-                    found[todo[start + row]] = SentenceStates(
-                        np.ascontiguousarray(flat), np.asarray(p.offsets, dtype=np.int32))
-        for text in todo:
-            _remember((text, key), found[text])
+                    entry = _Cached(wide, SentenceStates(
+                        np.ascontiguousarray(flat), np.asarray(p.offsets, dtype=np.int32)))
+                    _remember(todo[start + row], entry)
+                    value = _columns(entry, key)
+                    assert value is not None
+                    found[todo[start + row]] = value
     return [found[t] for t in texts]

@@ -4,18 +4,20 @@
         [--out flashpoint/data/techniques]
 
 Encodes every line of the PTC train articles once with the MiniLM encoder
-(:func:`flashpoint.encoder.sentence_states`, the run-time backend, layers 4 and
-5), then trains the span head (a perceptron and a sentence BiLSTM over the
-token's and the article's frozen states; torch, one thread; the result is NumPy
-weights) and the lexical token tagger (liblinear), chooses how to decode them
-(the tagger's weight in the mix and the hysteresis thresholds) in 3-fold CV on
-the training articles (three more trainings of each), and trains the technique
-classifier. Deterministic up to the encoder backend's arithmetic (fixed seeds,
-stateless feature hashing); about 20 minutes on one core (the other core
-busy). The output is four small files: ``head.npz`` and ``tagger.npz`` (span
-identification), ``classifier.npz`` (technique classification) and
-``model.json`` (decoding, encoder layers and training facts). Retrain after any
-change to the encoder or its backend.
+(:func:`flashpoint.encoder.sentence_states`, the run-time backend, layers 2 to
+5 kept), then trains the two span heads (each a perceptron and a sentence
+BiLSTM over the token's and the article's frozen states, one over layers 4 and
+5, one over layers 2 and 3; torch, one thread; the result is NumPy weights)
+and the lexical token tagger (liblinear), chooses how to decode them (the
+tagger's weight in the mix and the hysteresis thresholds) in 3-fold CV on the
+training articles (three more trainings of each), and trains the technique
+classifier (pooled span states of layers 4 and 5). Deterministic up to the
+encoder backend's arithmetic (fixed seeds, stateless feature hashing); about
+40 minutes on one core (the other core busy). The output is five small files:
+``head.npz``, ``head_2.npz`` and ``tagger.npz`` (span identification),
+``classifier.npz`` (technique classification) and ``model.json`` (decoding,
+encoder layers and training facts). Retrain after any change to the encoder or
+its backend.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import numpy as np
 import pytest
@@ -100,16 +101,47 @@ def test_sentence_cache_keeps_within_its_budget_least_recently_used_first(
 ) -> None:
     monkeypatch.setattr(encoder, "_SENTENCE_STATES", {})
     monkeypatch.setattr(encoder, "_cached_bytes", 0)
-    first, second, _ = encoder.sentence_states(TEXTS[:3], (4, 5))
+    first, second, _ = encoder.sentence_states(TEXTS[:3], (2, 3, 4, 5))
     one = first.states.nbytes + first.offsets.nbytes
     budget = one + second.states.nbytes + second.offsets.nbytes + 10
     monkeypatch.setattr(encoder, "SENTENCE_CACHE_BYTES", budget)
-    encoder.sentence_states([TEXTS[0]], (4, 5))  # a hit: TEXTS[0] becomes the most recent
-    encoder.sentence_states([TEXTS[3]], (4, 5))  # over budget: the least recent go first
-    cached = [text for text, _ in encoder._SENTENCE_STATES]
+    encoder.sentence_states([TEXTS[0]], (2, 3, 4, 5))  # a hit: TEXTS[0] becomes the most recent
+    encoder.sentence_states([TEXTS[3]], (2, 3, 4, 5))  # over budget: the least recent go first
+    cached = list(encoder._SENTENCE_STATES)
     assert cached[-2:] == [TEXTS[0], TEXTS[3]] and TEXTS[1] not in cached
     assert encoder._cached_bytes <= budget
-    assert encoder.sentence_states([TEXTS[0]], (4, 5))[0] is first  # served from the cache
+    assert encoder.sentence_states([TEXTS[0]], (2, 3, 4, 5))[0] is first  # from the cache
+
+
+@needs_onnx
+def test_one_pass_serves_every_subset_of_the_shared_layers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(encoder, "_SENTENCE_STATES", {})
+    monkeypatch.setattr(encoder, "_cached_bytes", 0)
+    passes: list[tuple[int, ...]] = []
+    enc = encoder.load_encoder()
+    real = type(enc).hidden
+
+    def counted(self: encoder.Encoder, ids: Any, layers: Any = None,
+                keep: Any = (encoder.LAYERS,)) -> Any:
+        passes.append(tuple(keep))
+        return real(self, ids, layers, keep)
+
+    monkeypatch.setattr(type(enc), "hidden", counted)
+    pair = encoder.sentence_states(TEXTS[:2], (4, 5))  # the pass keeps layers 2 to 5
+    four = encoder.sentence_states(TEXTS[:2], (2, 3, 4, 5))
+    swapped = encoder.sentence_states(TEXTS[:2], (5, 2))
+    assert passes == [(2, 3, 4, 5)]
+    width = encoder.HIDDEN
+    for a, b, c in zip(pair, four, swapped, strict=True):
+        assert a.states.shape[1] == 2 * width and b.states.shape[1] == 4 * width
+        assert np.array_equal(a.states, b.states[:, 2 * width :])
+        assert np.array_equal(c.states[:, :width], b.states[:, 3 * width :])
+        assert np.array_equal(c.states[:, width:], b.states[:, :width])
+    encoder.sentence_states(TEXTS[:1], (6,))  # deeper than the cached entry: a new pass
+    assert passes[-1] == (2, 3, 4, 5, 6)
+    assert encoder.sentence_states(TEXTS[:1], (4, 5))[0].states.shape[1] == 2 * width
 
 
 def test_blas_limit_caps_numpy_blas_threads_inside_the_block_only() -> None:

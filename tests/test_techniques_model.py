@@ -141,11 +141,45 @@ def test_span_probabilities_mix_the_head_and_the_lexical_tagger() -> None:
     import dataclasses
 
     model = load_model()
-    assert model.head is not None and model.tagger is not None and 0 < model.mix <= 0.5
+    assert model.heads and model.tagger is not None and 0 < model.mix <= 0.5
     segments = F.line_segments(ARTICLE)
     rows, p = model.token_probabilities(ARTICLE, segments)
     _, head = dataclasses.replace(model, mix=0.0).token_probabilities(ARTICLE, segments)
-    _, tagger = dataclasses.replace(model, head=None).token_probabilities(ARTICLE, segments)
+    _, tagger = dataclasses.replace(model, heads=()).token_probabilities(ARTICLE, segments)
     assert len(p) == len(rows.tokens) == len(head) == len(tagger) > 0
     assert np.allclose(p, (1 - model.mix) * head + model.mix * tagger)
     assert not np.allclose(head, tagger)
+
+
+def test_save_and_load_keep_every_head_and_read_the_legacy_single_head_layout(
+    tmp_path: Path,
+) -> None:
+    import dataclasses
+    import json
+
+    from flashpoint.techniques.model import save_model
+
+    model = load_model()
+    assert len(model.heads) == 2 and [h.layers for h in model.heads] == [(4, 5), (2, 3)]
+    save_model(model, tmp_path / "two", {"note": "test"})
+    again = load_model(tmp_path / "two")
+    assert [h.layers for h in again.heads] == [(4, 5), (2, 3)]
+    assert again.classifier_layers == model.classifier_layers == (4, 5)
+    segments = F.line_segments(ARTICLE)
+    assert np.allclose(again.token_probabilities(ARTICLE, segments)[1],
+                       model.token_probabilities(ARTICLE, segments)[1])
+
+    # a model saved with one head and no "heads" key (the layout before two heads)
+    one = dataclasses.replace(model, heads=model.heads[:1], keep=(4, 5))
+    save_model(one, tmp_path / "one", {})
+    info = json.loads((tmp_path / "one" / "model.json").read_text())
+    del info["heads"], info["classifier_layers"]
+    (tmp_path / "one" / "model.json").write_text(json.dumps(info))
+    legacy = load_model(tmp_path / "one")
+    assert len(legacy.heads) == 1 and legacy.keep == legacy.classifier_layers == (4, 5)
+    assert not (tmp_path / "one" / "head_2.npz").exists()
+    # saving over a two-head folder leaves no stale second head behind
+    save_model(one, tmp_path / "two", {})
+    load_model.cache_clear()  # load_model memoises by folder
+    assert len(load_model(tmp_path / "two").heads) == 1
+    assert not (tmp_path / "two" / "head_2.npz").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from flashpoint.techniques.states import (
     article_states,
     head_inputs,
     runs,
+    select_layers,
     span_vectors,
 )
 from flashpoint.techniques.train import choose_decoding, fit_token_head
@@ -52,6 +54,17 @@ def test_span_vectors_normalise_each_layer() -> None:
     assert np.allclose(vec[1], 0.0)  # a span without states stays zero
 
 
+def test_select_layers_takes_the_blocks_of_the_wanted_layers_in_order() -> None:
+    st = _toy_states()  # two 2-wide layers, say layers 4 and 5
+    five = select_layers(st, (4, 5), (5,))
+    assert np.array_equal(five.states, st.states[:, 2:]) and five.offsets is st.offsets
+    swapped = select_layers(st, (4, 5), (5, 4))
+    assert np.array_equal(swapped.states, np.hstack([st.states[:, 2:], st.states[:, :2]]))
+    assert select_layers(st, (4, 5), (4, 5)) is st
+    with pytest.raises(ValueError, match=r"layers \[3\] are not among"):
+        select_layers(st, (4, 5), (3, 4))
+
+
 def test_head_inputs_hold_token_and_article_states_and_flag_tokens_without_states() -> None:
     x = head_inputs(_toy_states(), [(0, 2), (7, 9), (5, 7)])
     assert x.shape == (3, 9) and x[:, -1].tolist() == [0.0, 1.0, 0.0]
@@ -76,9 +89,10 @@ def test_token_head_learns_from_the_sentence_and_round_trips(
     segment = np.repeat(np.arange(100), 8)
     p = head.probabilities(x, segment)
     assert p.shape == (800,) and ((p > 0.5) == y).mean() > 0.9
+    head = dataclasses.replace(head, layers=(2, 3))
     head.save(tmp_path / "head.npz")
     again = TokenHead.load(tmp_path / "head.npz")
-    assert again.lstm is not None
+    assert again.lstm is not None and again.layers == (2, 3)
     assert np.allclose(again.probabilities(x, segment), p, atol=2e-2)  # float16 weights
     assert head.probabilities(x[:0], segment[:0]).shape == (0,)
 
@@ -137,9 +151,11 @@ def test_choose_decoding_mixes_in_the_tagger_where_it_helps() -> None:
 @needs_encoder
 def test_sentence_states_are_memoised_and_match_pooling() -> None:
     texts = ["Is it a coincidence that the minister's cousin won?", "Short one."]
-    first = encoder.sentence_states(texts, (4, 5))
-    again = encoder.sentence_states(texts[::-1], (4, 5))
-    assert again[1] is first[0] and again[0] is first[1]  # served from the cache
+    wide = encoder.sentence_states(texts, (2, 3, 4, 5))
+    again = encoder.sentence_states(texts[::-1], (2, 3, 4, 5))
+    assert again[1] is wide[0] and again[0] is wide[1]  # served from the cache
+    first = encoder.sentence_states(texts, (4, 5))  # a subset, from the same cache entries
+    assert np.array_equal(first[0].states, wide[0].states[:, 2 * encoder.HIDDEN :])
     st = first[0]
     assert st.states.shape == (len(st.offsets), 2 * encoder.HIDDEN)
     for s, e in st.offsets[1:-1]:
@@ -161,7 +177,8 @@ def test_article_states_hold_each_segments_pieces_at_article_offsets() -> None:
     assert st.offsets[:, 0].tolist() == sorted(st.offsets[:, 0].tolist())
     s = segments[2][0]
     first = int(np.searchsorted(st.offsets[:, 0], s))
-    assert np.array_equal(st.states[first], found[2].states[1])
+    assert st.states.shape[1] == 4 * encoder.HIDDEN  # layers 2, 3, 4 and 5
+    assert np.array_equal(st.states[first, 2 * encoder.HIDDEN :], found[2].states[1])
     assert LINES[st.offsets[first, 0] : st.offsets[first, 1]].lower() == "is"
 
 
@@ -227,3 +244,30 @@ def test_training_without_torch_is_a_clear_error(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(TrainingToolMissing, match=r"torch==2\.13\.0") as info:
         fit_token_head(np.zeros((4, 3)), np.array([0, 1, 0, 1]), [(0, 4)])
     assert info.value.code == "P305"
+
+
+def test_column_stats_match_numpy_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flashpoint.techniques import train as T
+
+    monkeypatch.setattr(T, "STATS_CHUNK", 7)  # several chunks and a short last one
+    x = (np.random.default_rng(3).normal(size=(50, 5)) * 4 + 2).astype(np.float32)
+    mean, scale = T.column_stats(x)
+    assert np.allclose(mean, x.mean(axis=0, dtype=np.float64), rtol=0, atol=1e-12)
+    assert np.allclose(scale, x.std(axis=0, dtype=np.float64) + 1e-4, rtol=0, atol=1e-12)
+    empty_mean, empty_scale = T.column_stats(np.zeros((0, 3), dtype=np.float32))
+    assert np.array_equal(empty_mean, np.zeros(3)) and np.allclose(empty_scale, 1e-4)
+
+
+def test_head_inputs_of_some_layers_equal_those_sliced_from_all_layers() -> None:
+    from flashpoint.techniques.states import select_input_layers
+
+    rng = np.random.default_rng(5)
+    states = ArticleStates(rng.normal(size=(6, 4 * 3)).astype(np.float32),
+                           np.array([[0, 3], [4, 7], [8, 9], [10, 14], [15, 18], [20, 22]]))
+    tokens = [(0, 7), (8, 9), (10, 18), (30, 35)]  # the last has no state
+    every = head_inputs(states, tokens)
+    for want in [(4, 5), (2, 3), (3,), (2, 3, 4, 5)]:
+        alone = head_inputs(select_layers(states, (2, 3, 4, 5), want), tokens)
+        assert np.allclose(select_input_layers(every, (2, 3, 4, 5), want), alone)
+    with pytest.raises(ValueError, match=r"layers \[6\]"):
+        select_input_layers(every, (2, 3, 4, 5), (5, 6))

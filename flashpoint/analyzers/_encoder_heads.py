@@ -12,10 +12,10 @@ to ``tfidf_weight`` times the logit of the TF-IDF model of the same name
 
 Every view reads layers 4 and 5 only (:data:`KEEP`), so both heads share one
 encoder pass per sentence, memoised by :func:`flashpoint.encoder.sentence_states`
-(the technique model reads the same states). The standardisation used in
-training is folded into each ``coef_v`` and ``intercept_v``. Heads are trained
-by ``scripts/train_claims.py`` and stored as small ``.npz`` files
-(``flashpoint/data/claims/<name>_encoder.npz``). When the encoder package is
+(the pass keeps layers 2 and 3 too, and the technique model reads all four).
+The standardisation used in training is folded into each ``coef_v`` and
+``intercept_v``. Heads are trained by ``scripts/train_claims.py`` and stored as
+small ``.npz`` files (``flashpoint/data/claims/<name>_encoder.npz``). When the encoder package is
 not installed, :func:`ready` is false and callers fall back to the TF-IDF
 models alone.
 """

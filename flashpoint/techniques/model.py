@@ -1,8 +1,9 @@
 """The technique model: a token head that finds propaganda spans and a span classifier.
 
-The span finder is a small perceptron and a sentence BiLSTM over MiniLM token
-states (:mod:`flashpoint.techniques.states`), mixed with a linear tagger over
-lexical token features; the classifier a hashed linear model
+The span finder is two token heads, each a small perceptron and a sentence
+BiLSTM over MiniLM token states (:mod:`flashpoint.techniques.states`), one
+reading layers 4 and 5, the other layers 2 and 3, averaged and mixed with a
+linear tagger over lexical token features; the classifier a hashed linear model
 (:mod:`flashpoint.techniques.linear`) over lexical features and the span's
 pooled states. Both are trained by ``scripts/train_techniques.py`` on the PTC
 train split and shipped in ``flashpoint/data/techniques/``. Spans are decoded
@@ -30,6 +31,8 @@ from .states import (
     TokenHead,
     article_states,
     head_inputs,
+    select_input_layers,
+    select_layers,
     span_vectors,
 )
 
@@ -40,6 +43,8 @@ CLASSIFIER_SIZES = (2**18, 2**18)
 CLASSIFIER_WEIGHTS = (1.0, 1.0)
 EMBEDDING_WEIGHT = 1.0
 """Weight of the pooled MiniLM span states next to the classifier's TF-IDF features."""
+CLASSIFIER_LAYERS = (4, 5)
+"""Encoder layers of the classifier's pooled span states."""
 HIGH, LOW = 0.25, 0.06
 """Thresholds of the linear tagger (model without the encoder); the span head's are chosen in
 training by CV inside the training articles and stored in ``model.json``."""
@@ -94,39 +99,52 @@ class FoundSpan:
 class TechniqueModel:
     """The span finder, the technique classifier, and the decoding thresholds.
 
-    Token probabilities come from the :class:`~.states.TokenHead` over the
-    MiniLM token states of layers ``keep`` when there is a ``head``, mixed
-    with the lexical ``tagger``'s as ``(1 - mix) * head + mix * tagger``;
-    without a head, from the ``tagger`` alone (the model trained without the
-    encoder). The
-    classifier's dense block (when it has one) is the span's pooled token
-    states (:func:`~.states.span_vectors`). Both read the states of one encoder
-    pass per sentence (:func:`~.states.article_states`); pass ``states`` to
-    reuse them.
+    Token probabilities are the mean of the :class:`~.states.TokenHead` s'
+    (each over the MiniLM token states of its own layers) when there are
+    ``heads``, mixed with the lexical ``tagger``'s as
+    ``(1 - mix) * heads + mix * tagger``; without heads, the ``tagger``'s alone
+    (the model trained without the encoder). The classifier's dense block (when
+    it has one) is the span's pooled token states of ``classifier_layers``
+    (:func:`~.states.span_vectors`). All read the states of one encoder pass
+    per sentence for layers ``keep`` (:func:`~.states.article_states`); pass
+    ``states`` to reuse them.
     """
 
     classifier: HashedLinear
-    head: TokenHead | None = None
+    heads: tuple[TokenHead, ...] = ()
     high: float = HIGH
     low: float = LOW
     keep: tuple[int, ...] = KEEP
     tagger: HashedLinear | None = None
     mix: float = 0.0
-    """Weight of the lexical ``tagger``'s probability next to the ``head``'s (0: head alone)."""
+    """Weight of the lexical ``tagger``'s probability next to the heads' (0: heads alone)."""
+    classifier_layers: tuple[int, ...] = CLASSIFIER_LAYERS
 
     def needs_states(self) -> bool:
         """Whether span finding or classification reads encoder states."""
-        return self.head is not None or bool(self.classifier.dense_dim)
+        return bool(self.heads) or bool(self.classifier.dense_dim)
 
     def states_of(self, text: str, segments: Sequence[tuple[int, int]]) -> ArticleStates:
         """The encoder states of ``text``'s segments, for layers :attr:`keep`."""
         return article_states(text, segments, self.keep)
 
+    def head_probabilities(self, states: ArticleStates, rows: F.TokenRows) -> FloatArray:
+        """The mean of the heads' probabilities of each token (zeros without heads)."""
+        out = np.zeros(len(rows.tokens))
+        if not self.heads:
+            return out
+        every = head_inputs(states, [(t.start, t.end) for t in rows.tokens])  # all layers, once
+        for head in self.heads:
+            x = select_input_layers(every, self.keep, head.layers)
+            out += head.probabilities(x, rows.segment)
+        result: FloatArray = out / len(self.heads)
+        return result
+
     def token_probabilities(
         self, text: str, segments: Sequence[tuple[int, int]], states: ArticleStates | None = None
     ) -> tuple[F.TokenRows, FloatArray]:
         """Tokens of the segments and the probability that each lies in a technique span."""
-        if self.head is None:
+        if not self.heads:
             rows = F.token_rows(text, segments, features=self.tagger is not None)
             if self.tagger is None:
                 return rows, np.zeros(len(rows.tokens))
@@ -136,8 +154,7 @@ class TechniqueModel:
         if not rows.tokens:
             return rows, np.zeros(0)
         states = self.states_of(text, segments) if states is None else states
-        tokens = [(t.start, t.end) for t in rows.tokens]
-        p = self.head.probabilities(head_inputs(states, tokens), rows.segment)
+        p = self.head_probabilities(states, rows)
         return rows, mixed(p, None if lexical is None else tagger_probabilities(lexical, rows),
                            self.mix)
 
@@ -163,7 +180,8 @@ class TechniqueModel:
             dense = np.zeros((len(spans), self.classifier.dense_dim))
         elif self.classifier.dense_dim:
             states = self.states_of(text, segments) if states is None else states
-            dense = span_vectors(states, spans, len(self.keep))
+            dense = span_vectors(select_layers(states, self.keep, self.classifier_layers),
+                                 spans, len(self.classifier_layers))
         stats = F.ArticleStats.of(text)
         words, chars = [], []
         same = F.same_text_counts(text, spans)
@@ -232,17 +250,22 @@ def decode(rows: F.TokenRows, p: FloatArray, high: float, low: float) -> list[Fo
     return out
 
 
+def _head_file(k: int) -> str:
+    return "head.npz" if k == 0 else f"head_{k + 1}.npz"
+
+
 def save_model(model: TechniqueModel, folder: Path, meta: dict[str, object]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("tagger.npz", "head.npz"):
-        (folder / name).unlink(missing_ok=True)
+    for stale in [folder / "tagger.npz", *folder.glob("head*.npz")]:
+        stale.unlink(missing_ok=True)
     model.classifier.save(folder / "classifier.npz")
     if model.tagger is not None:
         model.tagger.save(folder / "tagger.npz")
-    if model.head is not None:
-        model.head.save(folder / "head.npz")
+    for k, head in enumerate(model.heads):
+        head.save(folder / _head_file(k))
     info = {**meta, "high": model.high, "low": model.low, "keep": list(model.keep),
-            "mix": model.mix}
+            "mix": model.mix, "heads": len(model.heads),
+            "classifier_layers": list(model.classifier_layers)}
     (folder / "model.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
 
 
@@ -252,14 +275,17 @@ def load_model(folder: Path = DATA_DIR) -> TechniqueModel:
     try:
         info = json.loads((folder / "model.json").read_text())
         classifier = HashedLinear.load(folder / "classifier.npz")
-        head = TokenHead.load(folder / "head.npz") if (folder / "head.npz").exists() else None
+        count = int(info.get("heads", 1 if (folder / "head.npz").exists() else 0))
+        heads = tuple(TokenHead.load(folder / _head_file(k)) for k in range(count))
         tagger = (HashedLinear.load(folder / "tagger.npz")
-                  if head is None or (folder / "tagger.npz").exists() else None)
+                  if not heads or (folder / "tagger.npz").exists() else None)
     except FileNotFoundError as exc:
         raise ModelMissing(
             f"technique model not found in {folder} ({exc.filename}); "
             "run `python scripts/train_techniques.py`"
         ) from None
     keep = tuple(int(k) for k in info.get("keep", KEEP))
-    return TechniqueModel(classifier, head, float(info["high"]), float(info["low"]), keep, tagger,
-                          float(info.get("mix", 0.0)) if head is not None else 0.0)
+    return TechniqueModel(
+        classifier, heads, float(info["high"]), float(info["low"]), keep, tagger,
+        float(info.get("mix", 0.0)) if heads else 0.0,
+        tuple(int(k) for k in info.get("classifier_layers", keep)))

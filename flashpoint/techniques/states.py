@@ -4,9 +4,10 @@ Span identification and classification read the encoder through
 :func:`flashpoint.encoder.sentence_states`: one forward pass per sentence
 (segment), memoised per process, so the technique model costs no encoder pass
 of its own when another analyzer (``sentence_scores``) has already encoded the
-same sentences with the same layers. Word pieces beyond the encoder's
-:data:`~flashpoint.encoder.MAX_TOKENS` have no state: tokens and spans there
-get a zero vector (and the token head a ``missing`` flag).
+same sentences (the encoder's cache serves any subset of the layers it
+kept). Word pieces beyond the encoder's :data:`~flashpoint.encoder.MAX_TOKENS`
+have no state: tokens and spans there get a zero vector (and the token head a
+``missing`` flag).
 
 :class:`TokenHead` is a perceptron with one hidden layer over a token's pooled
 states, followed by a bidirectional LSTM over each sentence's hidden rows
@@ -17,7 +18,7 @@ states, followed by a bidirectional LSTM over each sentence's hidden rows
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,9 @@ import scipy.sparse as sp
 
 from .linear import FloatArray
 
-KEEP = (4, 5)
-"""Encoder layers read by the technique model (those ``sentence_scores`` reads too)."""
+KEEP = (2, 3, 4, 5)
+"""Encoder layers read by the technique model (one pass shared with ``sentence_scores``,
+which reads layers 4 and 5: see :data:`flashpoint.encoder.SHARED_LAYERS`)."""
 F32 = npt.NDArray[np.float32]
 
 
@@ -85,6 +87,38 @@ def article_states(
     return ArticleStates(np.concatenate(states)[order], np.concatenate(offsets)[order])
 
 
+def layer_columns(have: Sequence[int], want: Sequence[int], width: int) -> npt.NDArray[np.intp]:
+    """Columns of layers ``want`` in rows holding layers ``have`` side by side, ``width`` each."""
+    missing = sorted(set(want) - set(have))
+    if missing:
+        raise ValueError(f"layers {missing} are not among the states' layers {list(have)}")
+    return np.concatenate([np.arange(i * width, (i + 1) * width)
+                           for i in (list(have).index(k) for k in want)])
+
+
+def select_layers(states: ArticleStates, have: Sequence[int], want: Sequence[int]
+                  ) -> ArticleStates:
+    """The states of layers ``want`` out of states holding layers ``have`` side by side."""
+    if tuple(want) == tuple(have):
+        return states
+    cols = layer_columns(have, want, states.states.shape[1] // len(have))
+    return ArticleStates(np.ascontiguousarray(states.states[:, cols]), states.offsets)
+
+
+def select_input_layers(x: F32, have: Sequence[int], want: Sequence[int]) -> F32:
+    """:func:`head_inputs` rows for layers ``want`` out of rows made for layers ``have``.
+
+    Pooling is per column, so this equals ``head_inputs`` over
+    ``select_layers(states, have, want)``, at the cost of one pooling for all heads.
+    """
+    if tuple(want) == tuple(have):
+        return x
+    width = (x.shape[1] - 1) // (2 * len(have))
+    cols = layer_columns(have, want, width)
+    out: F32 = x[:, np.concatenate([cols, len(have) * width + cols, [x.shape[1] - 1]])]
+    return out
+
+
 def span_vectors(states: ArticleStates, spans: Sequence[tuple[int, int]],
                  layers: int) -> FloatArray:
     """Pooled span states, each layer's block L2-normalised, scaled to unit norm overall."""
@@ -121,12 +155,20 @@ class BiLSTM:
     w_ih: FloatArray
     w_hh: FloatArray
     b: FloatArray
+    _f32: tuple[F32, F32, F32] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # the float32 weights the steps use, made once
+        object.__setattr__(self, "_f32", (
+            np.ascontiguousarray(self.w_ih.transpose(0, 2, 1), dtype=np.float32),
+            np.ascontiguousarray(self.w_hh.transpose(0, 2, 1), dtype=np.float32),
+            self.b.astype(np.float32)[:, None, :]))
 
     def __call__(self, x: F32, spans: Sequence[tuple[int, int]]) -> F32:
         """``(n, 2H)``: each row's forward and backward states within its run.
 
-        Runs on one BLAS thread: the per-step products are small, and more
-        threads only add synchronisation.
+        Both directions step together (one batched product per step), on one
+        BLAS thread: the per-step products are small, and more threads only add
+        synchronisation.
         """
         from ..encoder import blas_limit
 
@@ -135,25 +177,25 @@ class BiLSTM:
         spans = sorted(spans, key=lambda r: r[0] - r[1])  # longest first
         if not spans:
             return out
+        w_ih, w_hh, b = self._f32
         lengths = np.array([e - s for s, e in spans])
         starts = np.array([s for s, _ in spans])
         with blas_limit(1):
-            for d in range(2):
-                gx = x @ self.w_ih[d].T.astype(np.float32) + self.b[d].astype(np.float32)
-                w_hh = self.w_hh[d].T.astype(np.float32)
-                h = np.zeros((len(spans), size), dtype=np.float32)
-                c = np.zeros_like(h)
-                for t in range(int(lengths[0])):
-                    k = int(np.searchsorted(-lengths, -t, side="left"))  # runs longer than t
-                    rows = starts[:k] + t if d == 0 else starts[:k] + lengths[:k] - 1 - t
-                    g = gx[rows] + h[:k] @ w_hh
-                    # sigmoid(v) = (1 + tanh(v / 2)) / 2: no overflow, and tanh is fast
-                    gates = 0.5 + 0.5 * np.tanh(0.5 * g[:, : 2 * size])  # input, forget
-                    out_gate = 0.5 + 0.5 * np.tanh(0.5 * g[:, 3 * size :])
-                    c[:k] = gates[:, size:] * c[:k] + gates[:, :size] * np.tanh(
-                        g[:, 2 * size : 3 * size])
-                    h[:k] = out_gate * np.tanh(c[:k])
-                    out[rows, d * size : (d + 1) * size] = h[:k]
+            gx = np.matmul(x.astype(np.float32, copy=False)[None], w_ih) + b  # (2, n, 4H)
+            h = np.zeros((2, len(spans), size), dtype=np.float32)
+            c = np.zeros_like(h)
+            for t in range(int(lengths[0])):
+                k = int(np.searchsorted(-lengths, -t, side="left"))  # runs longer than t
+                ahead, back = starts[:k] + t, starts[:k] + lengths[:k] - 1 - t
+                g = np.stack([gx[0, ahead], gx[1, back]]) + np.matmul(h[:, :k], w_hh)
+                # sigmoid(v) = (1 + tanh(v / 2)) / 2: no overflow, and tanh is fast
+                gates = 0.5 + 0.5 * np.tanh(0.5 * g[..., : 2 * size])  # input, forget
+                out_gate = 0.5 + 0.5 * np.tanh(0.5 * g[..., 3 * size :])
+                c[:, :k] = gates[..., size:] * c[:, :k] + gates[..., :size] * np.tanh(
+                    g[..., 2 * size : 3 * size])
+                h[:, :k] = out_gate * np.tanh(c[:, :k])
+                out[ahead, :size] = h[0, :k]
+                out[back, size:] = h[1, :k]
         return out
 
 
@@ -166,7 +208,8 @@ class TokenHead:
     tokens without a state (beyond the encoder's truncation), standardised with
     ``mean`` and ``scale``. The hidden rows of each sentence
     also pass through a bidirectional LSTM, whose states join them before the
-    output layer, so a token sees its sentence's other tokens.
+    output layer, so a token sees its sentence's other tokens. ``layers`` are
+    the encoder layers its input reads.
     """
 
     mean: FloatArray
@@ -176,6 +219,13 @@ class TokenHead:
     w2: FloatArray
     b2: float
     lstm: BiLSTM
+    layers: tuple[int, ...] = (4, 5)
+    _f32: tuple[F32, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # float32 copies for run time, made once
+        object.__setattr__(self, "_f32", tuple(
+            np.asarray(a, dtype=np.float32) for a in (self.mean, self.scale, self.w1, self.b1,
+                                                      self.w2)))
 
     def probabilities(self, x: npt.NDArray[np.floating[Any]], segment: Sequence[int]
                       ) -> FloatArray:
@@ -185,11 +235,12 @@ class TokenHead:
         """
         from scipy.special import erf
 
-        z = ((x - self.mean) / self.scale).astype(np.float32)
-        h = z @ self.w1.astype(np.float32) + self.b1.astype(np.float32)
+        mean, scale, w1, b1, w2 = self._f32
+        z = (x.astype(np.float32, copy=False) - mean) / scale  # as in training
+        h = np.asarray(z @ w1 + b1, dtype=np.float32)
         h *= 0.5 * (1.0 + erf(h * np.float32(2**-0.5)))
-        h = np.hstack([h, self.lstm(h, runs(segment))])
-        logit = (h @ self.w2.astype(np.float32)).astype(np.float64) + self.b2
+        both = np.hstack([h, self.lstm(h, runs(segment))])
+        logit = (both @ w2).astype(np.float64) + self.b2
         out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
         return out
 
@@ -201,17 +252,20 @@ class TokenHead:
             "w2": self.w2.astype(np.float32), "b2": np.array([self.b2]),
             "lstm_w_ih": self.lstm.w_ih.astype(np.float16),
             "lstm_w_hh": self.lstm.w_hh.astype(np.float16),
-            "lstm_b": self.lstm.b.astype(np.float32)}
+            "lstm_b": self.lstm.b.astype(np.float32),
+            "layers": np.array(self.layers, dtype=np.int64)}
         np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> TokenHead:
         with np.load(path, allow_pickle=False) as z:
             lstm = BiLSTM(*(z[f"lstm_{n}"].astype(np.float64) for n in ("w_ih", "w_hh", "b")))
+            layers = tuple(int(k) for k in z["layers"]) if "layers" in z else (4, 5)
             return cls(
                 mean=z["mean"].astype(np.float64), scale=z["scale"].astype(np.float64),
                 w1=z["w1"].astype(np.float64), b1=z["b1"].astype(np.float64),
                 w2=z["w2"].astype(np.float64), b2=float(z["b2"][0]), lstm=lstm,
+                layers=layers,
             )
 
 

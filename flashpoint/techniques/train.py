@@ -8,6 +8,7 @@ rows are dropped, which keeps the saved files small.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from ..errors import TrainingToolMissing
 from . import features as F
 from .linear import HashedLinear, Rows, hash_blocks, select
 from .model import (
+    CLASSIFIER_LAYERS,
     CLASSIFIER_SIZES,
     CLASSIFIER_WEIGHTS,
     EMBEDDING_WEIGHT,
@@ -44,6 +46,7 @@ from .states import (
     article_states,
     head_inputs,
     runs,
+    select_layers,
     span_vectors,
 )
 
@@ -150,13 +153,16 @@ def _dense(texts: Mapping[str, str], items: Sequence[Labelled],
            states: Mapping[str, ArticleStates]) -> npt.NDArray[np.float64]:
     out = np.zeros((len(items), 0))
     if items:
-        out = np.vstack([span_vectors(states[x.article], [(x.start, x.end)], len(KEEP))
+        out = np.vstack([span_vectors(select_layers(states[x.article], KEEP, CLASSIFIER_LAYERS),
+                                      [(x.start, x.end)], len(CLASSIFIER_LAYERS))
                          for x in items])
     return out
 
 
 MIX_GRID = (0.0, 0.2, 0.3, 0.4, 0.5)
-"""Weights of the lexical tagger's probability next to the span head's (see :func:`mixed`)."""
+"""Weights of the lexical tagger's probability next to the span heads' (see :func:`mixed`)."""
+HEAD_LAYERS = ((4, 5), (2, 3))
+"""Encoder layers of each span head; their probabilities are averaged."""
 
 
 def choose_decoding(
@@ -187,7 +193,7 @@ def choose_decoding(
 class SpanFinder:
     """What :func:`train_spans` returns: the models and how their probabilities are decoded."""
 
-    head: TokenHead | None
+    heads: tuple[TokenHead, ...]
     tagger: HashedLinear | None
     high: float
     low: float
@@ -198,17 +204,19 @@ def train_spans(
     texts: Mapping[str, str], gold: Mapping[str, Sequence[tuple[int, int]]],
     states: Mapping[str, ArticleStates] | None,
 ) -> SpanFinder:
-    """The span finder: the token head, the lexical tagger, and how to decode them.
+    """The span finder: the token heads, the lexical tagger, and how to decode them.
 
-    With ``states`` the :class:`~.states.TokenHead` (over the frozen layer-4
-    and layer-5 states, :func:`fit_token_head`) and the linear tagger over
-    lexical token features (:func:`fit_tagger`) are both trained on every
-    article's tokens. The decoding (the tagger's weight ``mix`` and the
+    With ``states`` (of layers :data:`~.states.KEEP`) one
+    :class:`~.states.TokenHead` per entry of :data:`HEAD_LAYERS` (over those
+    frozen layers, :func:`fit_token_head`) and the linear tagger over lexical
+    token features (:func:`fit_tagger`) are trained on every article's tokens.
+    The decoding (the tagger's weight ``mix`` against the heads' mean, and the
     hysteresis thresholds) is chosen on out-of-group predictions: the articles
     are cut into :data:`INNER_FOLDS` seeded groups, each group is predicted by
-    a head and a tagger trained on the others, and the (mix, high, low) of the
-    grids with the best SI F1 on all groups is kept. Without ``states``, the
-    linear tagger alone with the default thresholds.
+    heads and a tagger trained on the others, and the (mix, high, low) of the
+    grids with the best SI F1 on all groups is kept. The heads are trained one
+    after the other, so only one head's inputs are in memory at a time.
+    Without ``states``, the linear tagger alone with the default thresholds.
     """
     arts = sorted(texts)
     rows: dict[str, F.TokenRows] = {}
@@ -222,33 +230,43 @@ def train_spans(
                           np.concatenate([labels[a] for a in names]))
 
     if states is None:
-        return SpanFinder(None, tagger(arts), HIGH, LOW)
-    inputs = {a: head_inputs(states[a], [(t.start, t.end) for t in rows[a].tokens])
-              for a in arts}
+        return SpanFinder((), tagger(arts), HIGH, LOW)
+    inner = len(arts) >= 2 * INNER_FOLDS
+    order = np.random.default_rng(SEED).permutation(arts)
+    group = {str(a): i % INNER_FOLDS for i, a in enumerate(order)}
+    probs = {a: np.zeros(len(rows[a].tokens)) for a in arts}
 
-    def head(names: Sequence[str]) -> TokenHead:
+    def head(names: Sequence[str], inputs: Mapping[str, npt.NDArray[np.float32]],
+             layers: tuple[int, ...]) -> TokenHead:
         sentences, base = [], 0
         for a in names:
             sentences += [(base + s, base + e) for s, e in runs(rows[a].segment)]
             base += len(rows[a].tokens)
-        return fit_token_head(np.vstack([inputs[a] for a in names]),
-                              np.concatenate([labels[a] for a in names]), sentences)
+        found = fit_token_head(np.vstack([inputs[a] for a in names]),
+                               np.concatenate([labels[a] for a in names]), sentences)
+        return dataclasses.replace(found, layers=layers)
 
-    mix, high, low = 0.0, HIGH, LOW
-    if len(arts) >= 2 * INNER_FOLDS:
-        order = np.random.default_rng(SEED).permutation(arts)
-        group = {str(a): i % INNER_FOLDS for i, a in enumerate(order)}
-        probs: dict[str, npt.NDArray[np.float64]] = {}
-        lexical: dict[str, npt.NDArray[np.float64]] = {}
-        for g in range(INNER_FOLDS):
-            rest = [a for a in arts if group[a] != g]
-            h, t = head(rest), tagger(rest)
+    heads = []
+    for layers in HEAD_LAYERS:
+        inputs = {a: head_inputs(select_layers(states[a], KEEP, layers),
+                                 [(t.start, t.end) for t in rows[a].tokens]) for a in arts}
+        for g in range(INNER_FOLDS if inner else 0):
+            h = head([a for a in arts if group[a] != g], inputs, layers)
             for a in arts:
                 if group[a] == g:
-                    probs[a] = h.probabilities(inputs[a], rows[a].segment)
+                    probs[a] += h.probabilities(inputs[a], rows[a].segment) / len(HEAD_LAYERS)
+        heads.append(head(arts, inputs, layers))
+        del inputs
+    mix, high, low = 0.0, HIGH, LOW
+    if inner:
+        lexical: dict[str, npt.NDArray[np.float64]] = {}
+        for g in range(INNER_FOLDS):
+            t = tagger([a for a in arts if group[a] != g])
+            for a in arts:
+                if group[a] == g:
                     lexical[a] = tagger_probabilities(t, rows[a])
         mix, high, low = choose_decoding(rows, probs, gold, lexical)
-    return SpanFinder(head(arts), tagger(arts) if mix > 0 else None, high, low, mix)
+    return SpanFinder(tuple(heads), tagger(arts) if mix > 0 else None, high, low, mix)
 
 
 def train(
@@ -283,7 +301,7 @@ def train(
         keep = np.random.default_rng(SEED).permutation(sorted(texts))[:tagger_articles]
         tag_texts = {str(a): texts[str(a)] for a in keep}
     found = train_spans(tag_texts, gold, states if embeddings else None)
-    return TechniqueModel(classifier, found.head, found.high, found.low, tagger=found.tagger,
+    return TechniqueModel(classifier, found.heads, found.high, found.low, tagger=found.tagger,
                           mix=found.mix)
 
 
@@ -322,6 +340,27 @@ def sentence_batches(lengths: Sequence[int], limit: int, rng: np.random.Generato
     return out
 
 
+STATS_CHUNK = 16384
+"""Rows per chunk when the head's inputs are standardised (bounds the float64 temporaries)."""
+
+
+def column_stats(x: npt.NDArray[np.floating[Any]]) -> tuple[npt.NDArray[np.float64],
+                                                            npt.NDArray[np.float64]]:
+    """Mean and standard deviation (+1e-4) of each column, in float64, a chunk of rows at a time.
+
+    The same figures as ``x.mean(axis=0)`` and ``x.std(axis=0)`` in float64, without
+    a float64 copy of ``x`` (several GB for the PTC training tokens).
+    """
+    total = np.zeros(x.shape[1])
+    for s in range(0, len(x), STATS_CHUNK):
+        total += x[s : s + STATS_CHUNK].sum(axis=0, dtype=np.float64)
+    mean = total / max(1, len(x))
+    squares = np.zeros(x.shape[1])
+    for s in range(0, len(x), STATS_CHUNK):
+        squares += ((x[s : s + STATS_CHUNK] - mean) ** 2).sum(axis=0)
+    return mean, np.sqrt(squares / max(1, len(x))) + 1e-4
+
+
 def fit_token_head(x: npt.NDArray[np.floating[Any]], y: npt.NDArray[np.int64],
                    sentences: Sequence[tuple[int, int]], seed: int = SEED) -> TokenHead:
     """Train the :class:`~.states.TokenHead` (perceptron and sentence BiLSTM) with torch.
@@ -333,10 +372,12 @@ def fit_token_head(x: npt.NDArray[np.floating[Any]], y: npt.NDArray[np.int64],
     :class:`TrainingToolMissing` without torch.
     """
     torch = import_torch("training the technique span head", seed)
-    mean, scale = x.mean(axis=0, dtype=np.float64), x.std(axis=0, dtype=np.float64) + 1e-4
+    mean, scale = column_stats(x)
     mean[-1:], scale[-1:] = 0.0, 1.0
-    z = torch.from_numpy(((x - mean.astype(np.float32)) / scale.astype(np.float32))
-                         .astype(np.float32, copy=False))
+    z = torch.from_numpy(np.empty(x.shape, dtype=np.float32))
+    for s in range(0, len(x), STATS_CHUNK):  # standardised in place, a chunk at a time
+        z.numpy()[s : s + STATS_CHUNK] = ((x[s : s + STATS_CHUNK] - mean.astype(np.float32))
+                                          / scale.astype(np.float32))
     yt = torch.from_numpy(y.astype(np.float32))
     first = torch.nn.Linear(x.shape[1], HEAD_HIDDEN)
     rnn = torch.nn.LSTM(HEAD_HIDDEN, LSTM_HIDDEN, batch_first=True, bidirectional=True)
