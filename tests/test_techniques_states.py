@@ -258,16 +258,55 @@ def test_column_stats_match_numpy_across_chunks(monkeypatch: pytest.MonkeyPatch)
     assert np.array_equal(empty_mean, np.zeros(3)) and np.allclose(empty_scale, 1e-4)
 
 
-def test_head_inputs_of_some_layers_equal_those_sliced_from_all_layers() -> None:
-    from flashpoint.techniques.states import select_input_layers
+def test_token_inputs_of_some_layers_equal_those_pooled_from_those_layers() -> None:
+    from flashpoint.techniques.states import token_inputs
 
     rng = np.random.default_rng(5)
     states = ArticleStates(rng.normal(size=(6, 4 * 3)).astype(np.float32),
                            np.array([[0, 3], [4, 7], [8, 9], [10, 14], [15, 18], [20, 22]]))
     tokens = [(0, 7), (8, 9), (10, 18), (30, 35)]  # the last has no state
-    every = head_inputs(states, tokens)
+    every = token_inputs(states, tokens)
+    assert np.array_equal(every.matrix(), head_inputs(states, tokens))
     for want in [(4, 5), (2, 3), (3,), (2, 3, 4, 5)]:
         alone = head_inputs(select_layers(states, (2, 3, 4, 5), want), tokens)
-        assert np.allclose(select_input_layers(every, (2, 3, 4, 5), want), alone)
+        assert np.allclose(every.layers((2, 3, 4, 5), want).matrix(), alone)
     with pytest.raises(ValueError, match=r"layers \[6\]"):
-        select_input_layers(every, (2, 3, 4, 5), (5, 6))
+        every.layers((2, 3, 4, 5), (5, 6))
+    assert token_inputs(states, []).matrix().shape == (0, 2 * 12 + 1)
+
+
+def test_token_head_reads_factored_inputs_as_it_reads_rows() -> None:
+    from flashpoint.techniques.states import token_inputs
+
+    rng = np.random.default_rng(8)
+    d, hidden, size = 6, 5, 3
+    head = TokenHead(
+        mean=rng.normal(size=2 * d + 1), scale=rng.uniform(0.5, 2, size=2 * d + 1),
+        w1=rng.normal(size=(2 * d + 1, hidden)), b1=rng.normal(size=hidden),
+        w2=rng.normal(size=hidden + 2 * size), b2=0.1,
+        lstm=BiLSTM(rng.normal(size=(2, 4 * size, hidden)), rng.normal(size=(2, 4 * size, size)),
+                    rng.normal(size=(2, 4 * size))))
+    states = ArticleStates(rng.normal(size=(5, d)).astype(np.float32),
+                           np.array([[0, 2], [3, 5], [6, 8], [9, 12], [13, 15]]))
+    tokens = [(0, 5), (6, 8), (9, 15), (20, 24)]
+    inputs, segment = token_inputs(states, tokens), [0, 0, 1, 1]
+    assert np.allclose(head.probabilities(inputs, segment),
+                       head.probabilities(inputs.matrix(), segment), atol=1e-6)
+
+
+def test_lstms_stepping_together_equal_each_alone() -> None:
+    from flashpoint.techniques.states import run_lstms
+
+    rng = np.random.default_rng(11)
+
+    def lstm(inputs: int) -> BiLSTM:
+        return BiLSTM(rng.normal(size=(2, 16, inputs)), rng.normal(size=(2, 16, 4)),
+                      rng.normal(size=(2, 16)))
+
+    first, second = lstm(6), lstm(3)  # same hidden size (4), different inputs
+    xs = [rng.normal(size=(12, 6)).astype(np.float32), rng.normal(size=(12, 3)).astype(np.float32)]
+    spans = runs([0, 0, 0, 1, 2, 2, 2, 2, 2, 3, 3, 3])
+    together = run_lstms([first, second], xs, spans)
+    assert np.allclose(together[0], first(xs[0], spans), atol=1e-6)
+    assert np.allclose(together[1], second(xs[1], spans), atol=1e-6)
+    assert [a.shape for a in run_lstms([first, second], [x[:0] for x in xs], [])] == [(0, 8)] * 2

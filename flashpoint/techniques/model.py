@@ -30,10 +30,10 @@ from .states import (
     ArticleStates,
     TokenHead,
     article_states,
-    head_inputs,
-    select_input_layers,
+    heads_probabilities,
     select_layers,
     span_vectors,
+    token_inputs,
 )
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "techniques"
@@ -133,11 +133,11 @@ class TechniqueModel:
         out = np.zeros(len(rows.tokens))
         if not self.heads:
             return out
-        every = head_inputs(states, [(t.start, t.end) for t in rows.tokens])  # all layers, once
-        for head in self.heads:
-            x = select_input_layers(every, self.keep, head.layers)
-            out += head.probabilities(x, rows.segment)
-        result: FloatArray = out / len(self.heads)
+        every = token_inputs(states, [(t.start, t.end) for t in rows.tokens])  # all layers, once
+        found = heads_probabilities(
+            self.heads, [every.layers(self.keep, head.layers) for head in self.heads],
+            rows.segment)
+        result: FloatArray = np.mean(found, axis=0)
         return result
 
     def token_probabilities(

@@ -105,20 +105,6 @@ def select_layers(states: ArticleStates, have: Sequence[int], want: Sequence[int
     return ArticleStates(np.ascontiguousarray(states.states[:, cols]), states.offsets)
 
 
-def select_input_layers(x: F32, have: Sequence[int], want: Sequence[int]) -> F32:
-    """:func:`head_inputs` rows for layers ``want`` out of rows made for layers ``have``.
-
-    Pooling is per column, so this equals ``head_inputs`` over
-    ``select_layers(states, have, want)``, at the cost of one pooling for all heads.
-    """
-    if tuple(want) == tuple(have):
-        return x
-    width = (x.shape[1] - 1) // (2 * len(have))
-    cols = layer_columns(have, want, width)
-    out: F32 = x[:, np.concatenate([cols, len(have) * width + cols, [x.shape[1] - 1]])]
-    return out
-
-
 def span_vectors(states: ArticleStates, spans: Sequence[tuple[int, int]],
                  layers: int) -> FloatArray:
     """Pooled span states, each layer's block L2-normalised, scaled to unit norm overall."""
@@ -164,39 +150,51 @@ class BiLSTM:
             self.b.astype(np.float32)[:, None, :]))
 
     def __call__(self, x: F32, spans: Sequence[tuple[int, int]]) -> F32:
-        """``(n, 2H)``: each row's forward and backward states within its run.
+        """``(n, 2H)``: each row's forward and backward states within its run."""
+        return run_lstms([self], [x], spans)[0]
 
-        Both directions step together (one batched product per step), on one
-        BLAS thread: the per-step products are small, and more threads only add
-        synchronisation.
-        """
-        from ..encoder import blas_limit
 
-        size = self.w_hh.shape[2]
-        out = np.zeros((len(x), 2 * size), dtype=np.float32)
-        spans = sorted(spans, key=lambda r: r[0] - r[1])  # longest first
-        if not spans:
-            return out
-        w_ih, w_hh, b = self._f32
-        lengths = np.array([e - s for s, e in spans])
-        starts = np.array([s for s, _ in spans])
-        with blas_limit(1):
-            gx = np.matmul(x.astype(np.float32, copy=False)[None], w_ih) + b  # (2, n, 4H)
-            h = np.zeros((2, len(spans), size), dtype=np.float32)
-            c = np.zeros_like(h)
-            for t in range(int(lengths[0])):
-                k = int(np.searchsorted(-lengths, -t, side="left"))  # runs longer than t
-                ahead, back = starts[:k] + t, starts[:k] + lengths[:k] - 1 - t
-                g = np.stack([gx[0, ahead], gx[1, back]]) + np.matmul(h[:, :k], w_hh)
-                # sigmoid(v) = (1 + tanh(v / 2)) / 2: no overflow, and tanh is fast
-                gates = 0.5 + 0.5 * np.tanh(0.5 * g[..., : 2 * size])  # input, forget
-                out_gate = 0.5 + 0.5 * np.tanh(0.5 * g[..., 3 * size :])
-                c[:, :k] = gates[..., size:] * c[:, :k] + gates[..., :size] * np.tanh(
-                    g[..., 2 * size : 3 * size])
-                h[:, :k] = out_gate * np.tanh(c[:, :k])
-                out[ahead, :size] = h[0, :k]
-                out[back, size:] = h[1, :k]
-        return out
+def run_lstms(lstms: Sequence[BiLSTM], xs: Sequence[F32],
+              spans: Sequence[tuple[int, int]]) -> list[F32]:
+    """Each ``lstms[i](xs[i], spans)``, all of them stepping together.
+
+    The LSTMs (of one hidden size) read different inputs over the same runs of
+    rows; every direction of every LSTM takes its step in one batched product,
+    so the per-step cost of NumPy calls is paid once. One BLAS thread: the
+    per-step products are small, and more threads only add synchronisation.
+    """
+    from ..encoder import blas_limit
+
+    size = lstms[0].w_hh.shape[2]
+    n = len(xs[0]) if xs else 0
+    spans = sorted(spans, key=lambda r: r[0] - r[1])  # longest first
+    if not spans or not n:
+        return [np.zeros((n, 2 * size), dtype=np.float32) for _ in lstms]
+    ways = 2 * len(lstms)  # directions: forward, backward of lstms[0], then of lstms[1] ...
+    w_hh = np.concatenate([lstm._f32[1] for lstm in lstms])  # (ways, H, 4H)
+    lengths = np.array([e - s for s, e in spans])
+    starts = np.array([s for s, _ in spans])
+    way = np.arange(ways)[:, None]
+    out = np.zeros((ways, n, size), dtype=np.float32)
+    with blas_limit(1):
+        gx = np.concatenate([np.matmul(x.astype(np.float32, copy=False)[None], lstm._f32[0])
+                             + lstm._f32[2] for lstm, x in zip(lstms, xs, strict=True)])
+        h = np.zeros((ways, len(spans), size), dtype=np.float32)
+        c = np.zeros_like(h)
+        for t in range(int(lengths[0])):
+            k = int(np.searchsorted(-lengths, -t, side="left"))  # runs longer than t
+            rows = np.empty((ways, k), dtype=np.int64)
+            rows[0::2] = starts[:k] + t  # forward: the t-th row of each run
+            rows[1::2] = starts[:k] + lengths[:k] - 1 - t  # backward: the t-th from the end
+            g = gx[way, rows] + np.matmul(h[:, :k], w_hh)
+            # sigmoid(v) = (1 + tanh(v / 2)) / 2: no overflow, and tanh is fast
+            gates = 0.5 + 0.5 * np.tanh(0.5 * g[..., : 2 * size])  # input, forget
+            out_gate = 0.5 + 0.5 * np.tanh(0.5 * g[..., 3 * size :])
+            c[:, :k] = gates[..., size:] * c[:, :k] + gates[..., :size] * np.tanh(
+                g[..., 2 * size : 3 * size])
+            h[:, :k] = out_gate * np.tanh(c[:, :k])
+            out[way, rows] = h[:, :k]
+    return [np.hstack([out[2 * i], out[2 * i + 1]]) for i in range(len(lstms))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,22 +225,32 @@ class TokenHead:
             np.asarray(a, dtype=np.float32) for a in (self.mean, self.scale, self.w1, self.b1,
                                                       self.w2)))
 
-    def probabilities(self, x: npt.NDArray[np.floating[Any]], segment: Sequence[int]
-                      ) -> FloatArray:
-        """The probability of each input row (float32 maths); ``segment``: each row's sentence.
+    def probabilities(self, x: npt.NDArray[np.floating[Any]] | TokenInputs,
+                      segment: Sequence[int]) -> FloatArray:
+        """The probability of each token (float32 maths); ``segment``: each token's sentence.
 
-        Rows of one sentence are consecutive.
+        ``x`` is the tokens' input rows (:func:`head_inputs`) or, cheaper, their
+        :class:`TokenInputs` (the article block enters the first layer once).
+        Tokens of one sentence are consecutive.
         """
+        return heads_probabilities([self], [x], segment)[0]
+
+    def hidden(self, x: npt.NDArray[np.floating[Any]] | TokenInputs) -> F32:
+        """The first layer's output ``gelu(W1 · z + b1)`` for each token (float32)."""
         from scipy.special import erf
 
-        mean, scale, w1, b1, w2 = self._f32
-        z = (x.astype(np.float32, copy=False) - mean) / scale  # as in training
-        h = np.asarray(z @ w1 + b1, dtype=np.float32)
+        mean, scale, w1, b1, _ = self._f32
+        if isinstance(x, TokenInputs):  # standardised as in training, block by block
+            d = x.pooled.shape[1]
+            article = ((x.article - mean[d : 2 * d]) / scale[d : 2 * d]) @ w1[d : 2 * d]
+            flag = (x.missing - mean[-1]) / scale[-1]
+            h = np.asarray(((x.pooled - mean[:d]) / scale[:d]) @ w1[:d]
+                           + np.outer(flag, w1[-1]) + (article + b1), dtype=np.float32)
+        else:
+            z = (x.astype(np.float32, copy=False) - mean) / scale
+            h = np.asarray(z @ w1 + b1, dtype=np.float32)
         h *= 0.5 * (1.0 + erf(h * np.float32(2**-0.5)))
-        both = np.hstack([h, self.lstm(h, runs(segment))])
-        logit = (both @ w2).astype(np.float64) + self.b2
-        out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30)))
-        return out
+        return h
 
     def save(self, path: Path) -> None:
         """Weight matrices as float16, the rest as float32."""
@@ -269,19 +277,70 @@ class TokenHead:
             )
 
 
-def head_inputs(states: ArticleStates, tokens: Sequence[tuple[int, int]]) -> F32:
-    """Rows of :class:`TokenHead` inputs: a token's pooled states, the article's, 1 if it has none.
+@dataclass(frozen=True)
+class TokenInputs:
+    """The :class:`TokenHead` inputs of an article's tokens, factored.
 
-    ``tokens`` are all the tokens of the article: the middle block, the mean of
-    the first over them, is the same on every row and tells the head what kind
-    of article the token is in (a polemic or a wire report).
+    ``pooled`` is ``(n, L * d)``: each token's pooled states of ``L`` layers;
+    ``article`` ``(L * d,)``: their mean over the article's tokens (the same for
+    every token); ``missing`` ``(n,)``: 1 for a token without a state. The head
+    reads the article row once instead of once per token; :meth:`matrix` is the
+    row-per-token layout that training uses (:func:`head_inputs`).
+    """
+
+    pooled: F32
+    article: F32
+    missing: F32
+
+    def matrix(self) -> F32:
+        """``[pooled, article, missing]`` on every row: ``(n, 2 * L * d + 1)``."""
+        rows = np.broadcast_to(self.article, self.pooled.shape)
+        out: F32 = np.hstack([self.pooled, rows, self.missing[:, None]])
+        return out
+
+    def layers(self, have: Sequence[int], want: Sequence[int]) -> TokenInputs:
+        """The inputs of layers ``want`` out of inputs made for layers ``have``.
+
+        Pooling is per column, so this equals :func:`token_inputs` over
+        ``select_layers(states, have, want)``, at the cost of one pooling for all heads.
+        """
+        if tuple(want) == tuple(have):
+            return self
+        cols = layer_columns(have, want, len(self.article) // len(have))
+        return TokenInputs(self.pooled[:, cols], self.article[cols], self.missing)
+
+
+def token_inputs(states: ArticleStates, tokens: Sequence[tuple[int, int]]) -> TokenInputs:
+    """The :class:`TokenInputs` of ``tokens``, all the tokens of the article.
+
+    The article block, the mean of the tokens' pooled states, tells the head
+    what kind of article a token is in (a polemic or a wire report).
     """
     width = states.states.shape[1]
     if not len(tokens):
-        return np.zeros((0, 2 * width + 1), dtype=np.float32)
+        return TokenInputs(np.zeros((0, width), np.float32), np.zeros(width, np.float32),
+                           np.zeros(0, np.float32))
     pooled = states.pooled(tokens)
-    article = np.broadcast_to(pooled.mean(axis=0, dtype=np.float64).astype(np.float32),
-                              pooled.shape)
-    missing = (~states.covered(tokens)).astype(np.float32)[:, None]
-    out: F32 = np.hstack([pooled, article, missing])
+    return TokenInputs(pooled, pooled.mean(axis=0, dtype=np.float64).astype(np.float32),
+                       (~states.covered(tokens)).astype(np.float32))
+
+
+def heads_probabilities(heads: Sequence[TokenHead],
+                        xs: Sequence[npt.NDArray[np.floating[Any]] | TokenInputs],
+                        segment: Sequence[int]) -> list[FloatArray]:
+    """Each ``heads[i].probabilities(xs[i], segment)``, their LSTMs stepping together."""
+    hidden = [head.hidden(x) for head, x in zip(heads, xs, strict=True)]
+    contexts = run_lstms([head.lstm for head in heads], hidden, runs(segment))
+    out: list[FloatArray] = []
+    for head, h, ctx in zip(heads, hidden, contexts, strict=True):
+        logit = (np.hstack([h, ctx]) @ head._f32[4]).astype(np.float64) + head.b2
+        out.append(1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30))))
     return out
+
+
+def head_inputs(states: ArticleStates, tokens: Sequence[tuple[int, int]]) -> F32:
+    """Rows of :class:`TokenHead` inputs: a token's pooled states, the article's, 1 if it has none.
+
+    The :meth:`TokenInputs.matrix` of :func:`token_inputs` (what training reads).
+    """
+    return token_inputs(states, tokens).matrix()
