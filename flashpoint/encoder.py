@@ -338,14 +338,23 @@ def _remember(text: str, entry: _Cached) -> None:
         _cached_bytes -= gone.value.states.nbytes + gone.value.offsets.nbytes
 
 
+def layer_columns(have: Sequence[int], want: Sequence[int], width: int = HIDDEN
+                  ) -> npt.NDArray[np.intp]:
+    """Columns of layers ``want`` in rows holding layers ``have`` side by side, ``width`` each."""
+    missing = sorted(set(want) - set(have))
+    if missing:
+        raise ValueError(f"layers {missing} are not among the states' layers {list(have)}")
+    return np.concatenate([np.arange(i * width, (i + 1) * width)
+                           for i in (list(have).index(k) for k in want)])
+
+
 def _columns(entry: _Cached, keep: tuple[int, ...]) -> SentenceStates | None:
     """The states of layers ``keep`` from a cached entry, or ``None`` if it lacks one."""
     if entry.keep == keep:
         return entry.value
     if not set(keep) <= set(entry.keep):
         return None
-    blocks = [entry.keep.index(k) for k in keep]
-    cols = np.concatenate([np.arange(b * HIDDEN, (b + 1) * HIDDEN) for b in blocks])
+    cols = layer_columns(entry.keep, keep)
     return SentenceStates(np.ascontiguousarray(entry.value.states[:, cols]),
                           entry.value.offsets)
 

@@ -15,9 +15,9 @@ encoder pass per sentence, memoised by :func:`flashpoint.encoder.sentence_states
 (the pass keeps layers 2 and 3 too, and the technique model reads all four).
 The standardisation used in training is folded into each ``coef_v`` and
 ``intercept_v``. Heads are trained by ``scripts/train_claims.py`` and stored as
-small ``.npz`` files (``flashpoint/data/claims/<name>_encoder.npz``). When the encoder package is
-not installed, :func:`ready` is false and callers fall back to the TF-IDF
-models alone.
+small ``.npz`` files (``flashpoint/data/claims/<name>_encoder.npz``). When the
+encoder package is not installed, :func:`ready` is false and callers fall back
+to the TF-IDF models alone.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from ..encoder import blas_limit, layer_columns
 from .linear import FloatArray
 
 KEEP = (2, 3, 4, 5)
@@ -85,15 +86,6 @@ def article_states(
         offsets.append(found.offsets[real].astype(np.int64) + s)
     order = np.argsort(np.concatenate(offsets)[:, 0], kind="stable")
     return ArticleStates(np.concatenate(states)[order], np.concatenate(offsets)[order])
-
-
-def layer_columns(have: Sequence[int], want: Sequence[int], width: int) -> npt.NDArray[np.intp]:
-    """Columns of layers ``want`` in rows holding layers ``have`` side by side, ``width`` each."""
-    missing = sorted(set(want) - set(have))
-    if missing:
-        raise ValueError(f"layers {missing} are not among the states' layers {list(have)}")
-    return np.concatenate([np.arange(i * width, (i + 1) * width)
-                           for i in (list(have).index(k) for k in want)])
 
 
 def select_layers(states: ArticleStates, have: Sequence[int], want: Sequence[int]
@@ -163,8 +155,6 @@ def run_lstms(lstms: Sequence[BiLSTM], xs: Sequence[F32],
     so the per-step cost of NumPy calls is paid once. One BLAS thread: the
     per-step products are small, and more threads only add synchronisation.
     """
-    from ..encoder import blas_limit
-
     size = lstms[0].w_hh.shape[2]
     n = len(xs[0]) if xs else 0
     spans = sorted(spans, key=lambda r: r[0] - r[1])  # longest first
@@ -333,7 +323,8 @@ def heads_probabilities(heads: Sequence[TokenHead],
     contexts = run_lstms([head.lstm for head in heads], hidden, runs(segment))
     out: list[FloatArray] = []
     for head, h, ctx in zip(heads, hidden, contexts, strict=True):
-        logit = (np.hstack([h, ctx]) @ head._f32[4]).astype(np.float64) + head.b2
+        *_, w2 = head._f32
+        logit = (np.hstack([h, ctx]) @ w2).astype(np.float64) + head.b2
         out.append(1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30))))
     return out
 

@@ -374,10 +374,10 @@ def fit_token_head(x: npt.NDArray[np.floating[Any]], y: npt.NDArray[np.int64],
     torch = import_torch("training the technique span head", seed)
     mean, scale = column_stats(x)
     mean[-1:], scale[-1:] = 0.0, 1.0
+    mean32, scale32 = mean.astype(np.float32), scale.astype(np.float32)
     z = torch.from_numpy(np.empty(x.shape, dtype=np.float32))
     for s in range(0, len(x), STATS_CHUNK):  # standardised in place, a chunk at a time
-        z.numpy()[s : s + STATS_CHUNK] = ((x[s : s + STATS_CHUNK] - mean.astype(np.float32))
-                                          / scale.astype(np.float32))
+        z.numpy()[s : s + STATS_CHUNK] = (x[s : s + STATS_CHUNK] - mean32) / scale32
     yt = torch.from_numpy(y.astype(np.float32))
     first = torch.nn.Linear(x.shape[1], HEAD_HIDDEN)
     rnn = torch.nn.LSTM(HEAD_HIDDEN, LSTM_HIDDEN, batch_first=True, bidirectional=True)
