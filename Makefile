@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_OUT := demo-output
 
-.PHONY: install demo test lint typecheck pytest quality bench clean
+.PHONY: install demo test lint typecheck pytest chromium quality bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -26,15 +26,31 @@ demo: install
 	  code=$$?; [ $$code -eq 0 ] || [ $$code -eq 3 ] || exit $$code
 	$(BIN)/flashpoint show $(DEMO_OUT)/articles.jsonl
 	@echo "JSON written to $(DEMO_OUT)/articles.jsonl"
+	$(BIN)/flashpoint ingest samples --db $(DEMO_OUT)/flashpoint.db; \
+	  code=$$?; [ $$code -eq 0 ] || [ $$code -eq 3 ] || exit $$code
+	$(BIN)/flashpoint stats --db $(DEMO_OUT)/flashpoint.db
+	$(BIN)/flashpoint dyads --db $(DEMO_OUT)/flashpoint.db --top 10
 
 lint: install
 	$(BIN)/ruff check flashpoint tests benchmarks scripts
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install chromium
 	$(BIN)/pytest -q
+
+# The browser tests (tests/browser, docs/web.md) drive Debian's Chromium, never a browser
+# downloaded by `playwright install`. Installed here when missing and root; else they skip.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" != 0 ]; then \
+	  echo "chromium: /usr/bin/chromium missing and not root: browser tests will be skipped"; \
+	else \
+	  (apt-get update && apt-get install -y --no-install-recommends chromium) \
+	    || echo "chromium: install failed: browser tests will be skipped"; \
+	fi
 
 test: lint typecheck pytest
 

@@ -6,7 +6,7 @@ Usage::
 
 Reads the sentences (one a line) of the first N PTC training articles under
 ../shared/datasets when present, else the lines of ``samples/``; encodes them
-with each backend of :mod:`flashpoint.encoder_onnx` (one thread each, as in the
+with each backend of :mod:`flashpoint.encoder.onnx` (one thread each, as in the
 pipeline) and prints sentences/s, the speed-up over NumPy, and how close the
 mean-pooled states of each layer stay to the NumPy float32 reference (max
 absolute difference, min and mean cosine similarity over sentences).
@@ -17,15 +17,19 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from flashpoint import encoder, encoder_onnx
+from flashpoint import encoder
+from flashpoint.encoder import onnx as encoder_onnx
 from flashpoint.evaluation import default_datasets_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.encoder_reference import reference  # noqa: E402  (the NumPy reference pass)
 
 
 def _sentences(limit: int) -> tuple[list[str], str]:
@@ -48,14 +52,13 @@ def main() -> int:
     print(f"{len(texts)} sentences ({pieces} word pieces) from {origin}; layers {keep}; "
           f"{encoder.blas_threads()} thread(s)")
     os.environ.setdefault(encoder.THREADS_ENV, "1")
+    encoder.configure(encoder.settings_from_env(os.environ))
     base = encoder.load_encoder()
     results: dict[str, tuple[float, np.ndarray]] = {}
-    for name in encoder_onnx.BACKENDS[::-1]:  # numpy first: it is the reference
-        if name != "numpy" and not encoder_onnx.onnx_available():
-            print(f"{name}: skipped (onnxruntime is not installed)")
-            continue
-        enc = copy.copy(base)
-        enc.backend, enc._onnx = name, None
+    for name in ("numpy", *encoder_onnx.BACKENDS[::-1]):  # numpy first: it is the reference
+        enc = reference(base) if name == "numpy" else copy.copy(base)
+        if name != "numpy":
+            enc.backend, enc._onnx = name, None
         enc.pooled(texts[:4], keep=keep)  # builds the session outside the clock
         t0 = time.perf_counter()
         pooled = enc.pooled(texts, keep=keep)

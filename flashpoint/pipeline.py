@@ -6,6 +6,15 @@ article fields it ``produces`` to their new values. It declares what it
 ``requires`` (article fields, or ``"doc"`` for the parse), so the pipeline can
 check the order before any text is read: every requirement must be produced by
 an earlier analyzer (or be ``doc``/``text``/``metadata``, which are always there).
+An analyzer sees only what it requires: the article it is handed has every
+other analysis field empty, so an undeclared read finds nothing instead of
+silently depending on what happened to run before.
+
+Each analyzer's options are a frozen dataclass (:attr:`Analyzer.options`),
+built and checked when the pipeline is built: an unknown option or a value of
+the wrong type is a :class:`~flashpoint.errors.BadOption` at start-up, and an
+analyzer's ``prepare`` hook loads what its options name (a gazetteer file)
+then too. Options pickle, so worker processes get them as they are.
 
 At run time each analyzer's output is checked (right fields, right types, every
 span inside the text). Anything that goes wrong inside one analyzer on one
@@ -16,32 +25,50 @@ on that article; the other analyzers and articles go on.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
+import types
 import typing
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import nlp as backbone
-from .errors import BadAnalyzerOutput, FlashpointError, UnknownAnalyzer, UnmetRequirement
+from .errors import (
+    BadAnalyzerOutput,
+    BadOption,
+    FlashpointError,
+    UnknownAnalyzer,
+    UnmetRequirement,
+)
 from .model import Article, Failure
 
 ALWAYS_AVAILABLE = frozenset({"doc", "text", "metadata"})
 
+OptionsT = TypeVar("OptionsT")
+
+
+@dataclass(frozen=True, slots=True)
+class NoOptions:
+    """The options of an analyzer that takes none."""
+
 
 @dataclass(frozen=True, slots=True)
 class AnalysisInput:
-    """What an analyzer sees: the article so far, its parse, and its own options."""
+    """What an analyzer sees: the article so far (its required fields), its parse, its options."""
 
     article: Article
     doc: Doc
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: object = NoOptions()
+
+    def options_as(self, cls: type[OptionsT]) -> OptionsT:
+        """The options, typed: ``inp.options_as(ActorsOptions).gazetteer``."""
+        if not isinstance(self.options, cls):
+            raise BadOption(f"expected options of type {cls.__name__}, "
+                            f"got {type(self.options).__name__}")
+        return self.options
 
 
 AnalyzerFunc = Callable[[AnalysisInput], Mapping[str, Any]]
@@ -59,23 +86,42 @@ class Analyzer:
     languages: frozenset[str] | None = frozenset({"en"})
     """Languages it supports; ``None`` for any. Other languages get a recorded failure."""
     description: str = ""
+    options: type = NoOptions
+    """Its options: a frozen dataclass whose fields all have defaults."""
+    prepare: Callable[[Any], None] | None = None
+    """Called with the checked options when a pipeline is built (load what they name)."""
+
+
+OptionsArg = Mapping[str, Mapping[str, Any] | object]
+"""Options by analyzer name: a mapping of option values, or the options dataclass itself."""
 
 
 class Pipeline:
-    """Runs analyzers in order over articles, batching the spaCy parse."""
+    """Runs analyzers in order over articles, batching the spaCy parse.
+
+    ``options`` maps analyzer names to their options; options for analyzers not in
+    the pipeline are ignored (``--fast`` names analyzers ``--analyzers`` may leave out).
+    Parallel runs over processes are in :mod:`flashpoint.scale.local`.
+    """
 
     def __init__(
         self,
         analyzers: Sequence[Analyzer],
         nlp: Language | None = None,
-        options: Mapping[str, Mapping[str, Any]] | None = None,
+        options: OptionsArg | None = None,
         batch_size: int = 16,
     ) -> None:
         check_order(analyzers)
         self.analyzers = tuple(analyzers)
         self._nlp = nlp
-        self.options = dict(options or {})
+        given = dict(options or {})
+        self.options: dict[str, object] = {
+            a.name: build_options(a, given.get(a.name)) for a in self.analyzers}
+        for a in self.analyzers:
+            if a.prepare is not None:
+                a.prepare(self.options[a.name])
         self.batch_size = batch_size
+        self._views = {a.name: _hidden_fields(a) for a in self.analyzers}
 
     @property
     def nlp(self) -> Language:
@@ -83,29 +129,15 @@ class Pipeline:
             self._nlp = backbone.load()
         return self._nlp
 
-    def run(self, articles: Iterable[Article], workers: int = 1) -> Iterator[Article]:
-        """Analyse articles lazily, ``batch_size`` at a time; order is preserved.
-
-        With ``workers > 1`` batches go to that many processes, each with its own
-        spaCy pipeline; at most ``2 * workers`` batches are in flight, so memory
-        stays bounded however many articles come in.
-        """
+    def batches(self, articles: Iterable[Article]) -> Iterator[list[Article]]:
+        """The articles in lists of ``batch_size`` (the last one shorter), lazily."""
         it = iter(articles)
-        batches = iter(lambda: list(islice(it, self.batch_size)), [])
-        if workers <= 1:
-            for batch in batches:
-                yield from self.run_batch(batch)
-            return
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(self.analyzers, self.options)) as pool:
-            pending: deque[Future[list[Article]]] = deque()
-            for batch in batches:
-                pending.append(pool.submit(_work, batch))
-                if len(pending) >= 2 * workers:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
+        return iter(lambda: list(islice(it, self.batch_size)), [])
+
+    def run(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Analyse articles lazily, ``batch_size`` at a time, in this process; order is kept."""
+        for batch in self.batches(articles):
+            yield from self.run_batch(batch)
 
     def run_batch(self, batch: Sequence[Article]) -> list[Article]:
         """Parse a batch with ``nlp.pipe`` and analyse each article."""
@@ -123,7 +155,8 @@ class Pipeline:
         if analyzer.languages is not None and lang is not None and lang not in analyzer.languages:
             return _fail(article, analyzer, "A402", f"language {lang!r} is not supported "
                          f"(supported: {', '.join(sorted(analyzer.languages))})")
-        inp = AnalysisInput(article, doc, self.options.get(analyzer.name, {}))
+        inp = AnalysisInput(_view(article, self._views[analyzer.name]), doc,
+                            self.options[analyzer.name])
         try:
             out = analyzer.func(inp)
             new = _merge(analyzer, article, out)
@@ -135,17 +168,64 @@ class Pipeline:
         return dataclasses.replace(new, analyzers=(*new.analyzers, analyzer.name))
 
 
-_WORKER: Pipeline | None = None
+_ANALYSIS_FIELDS = tuple(
+    f.name for f in dataclasses.fields(Article)
+    if f.name not in {"text", "source", "metadata", "id", "schema", "analyzers", "failures"})
+"""The fields analyzers produce; an analyzer sees those it does not require empty."""
 
 
-def _init_worker(analyzers: Sequence[Analyzer], options: Mapping[str, Mapping[str, Any]]) -> None:
-    global _WORKER  # one pipeline per worker process, built once
-    _WORKER = Pipeline(analyzers, options=options)
+def _hidden_fields(analyzer: Analyzer) -> dict[str, Any]:
+    """The empty values of the analysis fields ``analyzer`` does not require."""
+    defaults = {f.name: f.default for f in dataclasses.fields(Article)}
+    return {name: defaults[name] for name in _ANALYSIS_FIELDS if name not in analyzer.requires}
 
 
-def _work(batch: list[Article]) -> list[Article]:
-    assert _WORKER is not None, "worker not initialised"
-    return _WORKER.run_batch(batch)
+def _view(article: Article, hidden: Mapping[str, Any]) -> Article:
+    """``article`` with the fields in ``hidden`` emptied (nothing to do when all are empty)."""
+    if all(getattr(article, k) == v for k, v in hidden.items()):
+        return article
+    return dataclasses.replace(article, **hidden)
+
+
+def build_options(analyzer: Analyzer, given: Mapping[str, Any] | object | None) -> object:
+    """``analyzer``'s options from ``given``, checked; :class:`BadOption` names what is wrong."""
+    cls = analyzer.options
+    if given is None:
+        return cls()
+    if isinstance(given, cls):
+        return given
+    if not isinstance(given, Mapping):
+        raise BadOption(f"options of analyzer {analyzer.name!r} must be a mapping or "
+                        f"{cls.__name__}, not {type(given).__name__}")
+    hints = typing.get_type_hints(cls)
+    known = [f.name for f in dataclasses.fields(cls)]
+    for key, value in given.items():
+        if key not in known:
+            raise BadOption(f"analyzer {analyzer.name!r} has no option {key!r}; "
+                            f"its options: {known or 'none'}")
+        if not _type_ok(value, hints[key]):
+            raise BadOption(f"option {key!r} of analyzer {analyzer.name!r} must be "
+                            f"{_type_name(hints[key])}, got {value!r}")
+    return cls(**given)
+
+
+def _type_ok(value: Any, hint: Any) -> bool:
+    """Whether ``value`` fits ``hint`` (a class, or a union of classes); bools are not ints."""
+    allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    for t in allowed:
+        t = type(None) if t is None else t
+        if t is int and isinstance(value, bool):
+            continue
+        if t is float and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if isinstance(t, type) and isinstance(value, t):
+            return True
+    return False
+
+
+def _type_name(hint: Any) -> str:
+    allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    return " or ".join("None" if t in (None, type(None)) else t.__name__ for t in allowed)
 
 
 def _fail(article: Article, analyzer: Analyzer, code: str, message: str) -> Article:

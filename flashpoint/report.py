@@ -1,7 +1,9 @@
 """The terminal report: what a person reads in a minute, rendered with rich.
 
 Each section appears only when the analyzer behind it ran on the article, so
-the report never suggests "nothing found" when nothing was looked for.
+the report never suggests "nothing found" when nothing was looked for. Every
+string that comes from an article (titles, names, quotes) is escaped before it
+meets rich markup, so a title such as ``Moscow [/] Warns`` prints as written.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from rich.console import Console, Group, RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -64,8 +67,9 @@ def _actors(article: Article) -> RenderableType:
     for a in actors:
         vias = Counter(m.via for m in a.mentions)
         forms = sorted({m.text for m in a.mentions}, key=len)[:4]
-        rows.append([f"{a.name} [dim]({a.id})[/]", a.kind, str(len(a.mentions)),
-                     ", ".join(f"{v}×{n}" for v, n in vias.most_common()), ", ".join(forms)])
+        rows.append([f"{escape(a.name)} [dim]({escape(a.id)})[/]", a.kind, str(len(a.mentions)),
+                     ", ".join(f"{v}×{n}" for v, n in vias.most_common()),
+                     escape(", ".join(forms))])
     return _table("Actors", ["actor", "kind", "mentions", "via", "as written"], rows, len(rows))
 
 
@@ -77,32 +81,35 @@ def _quotes(article: Article) -> RenderableType:
     rows = []
     for q in article.quotes:
         sp = q.speaker
-        who = _who(sp.text, sp.name) + (f" [dim](vague: {sp.vague})[/]" if sp.vague else "")
+        who = escape(_who(sp.text, sp.name)) + (f" [dim](vague: {sp.vague})[/]" if sp.vague
+                                                else "")
         if sp.descriptor:
-            who += f"\n[dim]{_snip(sp.descriptor.text, 60)}[/]"
-        outlet = q.outlet.text if q.outlet else ""
-        rows.append([who, q.kind, _snip(q.content.text), outlet])
+            who += f"\n[dim]{escape(_snip(sp.descriptor.text, 60))}[/]"
+        outlet = escape(q.outlet.text) if q.outlet else ""
+        rows.append([who, q.kind, escape(_snip(q.content.text)), outlet])
     return _table("Who said what", ["speaker", "kind", "content", "to"], rows, len(rows))
 
 
 def _claims(article: Article) -> RenderableType:
     notable = [c for c in article.claims if set(c.status) - {"asserted"}]
-    rows = [[", ".join(c.status), c.source.name or c.source.kind, _snip(c.span.text)]
-            for c in notable]
+    rows = [[", ".join(c.status), escape(c.source.name or c.source.kind),
+             escape(_snip(c.span.text))] for c in notable]
     title = f"How sure: {len(notable)} of {len(article.claims)} claims are not plain assertions"
     return _table(title, ["status", "source", "claim"], rows, len(rows))
 
 
 def _events(article: Article) -> RenderableType:
-    rows = [[e.source or "—", e.category, e.target or "—", f"{e.intensity:+.1f}", e.mode,
-             _snip(e.evidence.trigger.text, 30)] for e in article.events]
+    rows = [[escape(e.source or "—"), escape(e.category), escape(e.target or "—"),
+             f"{e.intensity:+.1f}", e.mode, escape(_snip(e.evidence.trigger.text, 30))]
+            for e in article.events]
     return _table("Events", ["source", "event", "target", "intensity", "mode", "trigger"], rows,
                   len(rows))
 
 
 def _techniques(article: Article) -> RenderableType:
     ordered = sorted(article.techniques, key=lambda t: -t.score)
-    rows = [[t.technique, f"{t.score:.2f}", _snip(t.span.text, 80)] for t in ordered]
+    rows = [[escape(t.technique), f"{t.score:.2f}", escape(_snip(t.span.text, 80))]
+            for t in ordered]
     genre = (f"genre: {article.genre.label} ({article.genre.score:.2f})"
              if article.genre else "genre: —")
     return _table(f"How it persuades · {genre}", ["technique", "score", "span"], rows, len(rows))
@@ -126,7 +133,8 @@ def render(article: Article) -> RenderableType:
     for f in article.failures:
         parts.append(Text(f"✗ {f.analyzer} failed: [{f.code}] {f.message}", style="red"))
     title = article.metadata.title or article.source
-    return Panel(Group(*parts), title=f"[bold]{_snip(title, 90)}[/]", title_align="left")
+    return Panel(Group(*parts), title=f"[bold]{escape(_snip(title, 90))}[/]",
+                 title_align="left")
 
 
 def print_report(articles: Iterable[Article], console: Console | None = None) -> int:

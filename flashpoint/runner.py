@@ -7,17 +7,18 @@ counted in :class:`RunStats`; they never stop the run.
 
 from __future__ import annotations
 
-import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from typing import IO, Any
+from typing import Any
 
 from . import analyzers as analyzer_registry
-from .errors import IngestError
-from .ingest import read_paths
-from .model import Article, Metadata, article_to_json
+from . import encoder
+from .errors import IngestError, InputWarning
+from .ingest import DEFAULT_LIMITS, IngestLimits, read_paths
+from .model import Article, Metadata
 from .pipeline import Pipeline, select
+from .scale import local
 
 
 @dataclass(slots=True)
@@ -25,6 +26,8 @@ class RunStats:
     articles: int = 0
     input_errors: int = 0
     analyzer_failures: int = 0
+    input_warnings: int = 0
+    """Inputs read with a caveat (:class:`~flashpoint.errors.InputWarning`); not failures."""
 
     @property
     def exit_code(self) -> int:
@@ -45,7 +48,12 @@ def build_pipeline(
     names: Sequence[str] | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Pipeline:
-    """A pipeline of the registered analyzers (all, or those named)."""
+    """A pipeline of the registered analyzers (all, or those named), options checked.
+
+    The encoder's environment variables are read here, once (see
+    :func:`flashpoint.encoder.settings_from_env`).
+    """
+    encoder.configure(encoder.settings_from_env(os.environ))
     return Pipeline(select(analyzer_registry.registry(), names), options=options)
 
 
@@ -58,18 +66,29 @@ def analyze_paths(
     encoding: str | None = None,
     workers: int = 1,
     on_problem: Callable[[IngestError], None] = lambda e: None,
+    keep: Callable[[Article], bool] = lambda a: True,
+    limits: IngestLimits = DEFAULT_LIMITS,
 ) -> Iterator[Article]:
-    """Analysed articles from the given inputs, in input order, streaming."""
+    """Analysed articles from the given inputs, in input order, streaming.
+
+    ``keep`` sees each article read, before analysis; those it rejects are not
+    analysed (``ingest`` skips texts already stored). ``on_problem`` sees every
+    input problem and every :class:`~flashpoint.errors.InputWarning`; ``limits``
+    bound what one input may hold (see :class:`~flashpoint.ingest.IngestLimits`).
+    """
 
     def articles() -> Iterator[Article]:
-        for item in read_paths(paths, verbatim=verbatim, encoding=encoding):
-            if isinstance(item, IngestError):
+        for item in read_paths(paths, verbatim=verbatim, encoding=encoding, limits=limits):
+            if isinstance(item, InputWarning):
+                stats.input_warnings += 1
+                on_problem(item)
+            elif isinstance(item, IngestError):
                 stats.input_errors += 1
                 on_problem(item)
-            else:
+            elif keep(item):
                 yield item
 
-    for article in pipeline.run(articles(), workers=workers):
+    for article in local.run(pipeline, articles(), workers):
         stats.articles += 1
         stats.analyzer_failures += len(article.failures)
         yield article
@@ -85,33 +104,3 @@ def analyze_text(text: str, pipeline: Pipeline | None = None, **metadata: Any) -
     (result,) = pipeline.run([article])
     return result
 
-
-def write_json(articles: Iterable[Article], out: IO[str]) -> int:
-    """One JSON object for a single article, an array for several (streamed)."""
-    it = iter(articles)
-    first = next(it, None)
-    if first is None:
-        out.write("[]\n")
-        return 0
-    second = next(it, None)
-    if second is None:
-        json.dump(article_to_json(first), out, ensure_ascii=False, indent=2)
-        out.write("\n")
-        return 1
-    out.write("[\n")
-    n = 0
-    for a in chain((first, second), it):
-        out.write(",\n" if n else "")
-        json.dump(article_to_json(a), out, ensure_ascii=False, indent=2)
-        n += 1
-    out.write("\n]\n")
-    return n
-
-
-def write_jsonl(articles: Iterable[Article], out: IO[str]) -> int:
-    n = 0
-    for a in articles:
-        out.write(json.dumps(article_to_json(a), ensure_ascii=False))
-        out.write("\n")
-        n += 1
-    return n

@@ -8,7 +8,6 @@ normalised embeddings on a few sentences of different lengths; fails above 1e-4.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from torch_minilm import MiniLM, mean_pool
 
-from flashpoint import encoder, encoder_onnx
+from flashpoint import encoder
+from tests.encoder_reference import reference  # the NumPy reference forward pass
 
 SENTENCES = [
     "The finance ministry in Lima said inflation slowed to 3.1% in October.",
@@ -35,8 +35,7 @@ SENTENCES = [
 
 def main() -> None:
     torch.set_num_threads(2)
-    os.environ[encoder_onnx.BACKEND_ENV] = "numpy"  # the float32 reference backend
-    enc = encoder.load_encoder()
+    enc = reference()  # the float32 NumPy forward pass
     start = time.perf_counter()
     ours = enc.pooled(SENTENCES)
     ours_norm = enc.pooled(SENTENCES, normalize=True)

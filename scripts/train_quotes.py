@@ -7,7 +7,7 @@ Usage (from the repository root)::
 
 Both models are L2-regularised logistic regressions (scikit-learn, liblinear,
 fixed seed) over the sparse binary features of
-``flashpoint/analyzers/_quote_features.py``; the weights are stored as JSON
+``flashpoint/analyzers/quotes/features.py``; the weights are stored as JSON
 (feature -> weight), so the analyzer needs neither scikit-learn nor pickles at
 run time. ``--docbin PATH`` caches the spaCy parse of the split between runs.
 """
@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flashpoint import nlp as backbone  # noqa: E402
-from flashpoint.analyzers import _quote_rules as rules  # noqa: E402
 from flashpoint.analyzers import quotes as analyzer  # noqa: E402
-from flashpoint.analyzers._quote_features import (  # noqa: E402
+from flashpoint.analyzers.quotes import rules  # noqa: E402
+from flashpoint.analyzers.quotes.features import (  # noqa: E402
     CUE_POS,
     LinearModel,
     Models,

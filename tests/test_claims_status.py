@@ -88,8 +88,8 @@ def test_cues_point_at_the_deciding_words(nlp: Language, text: str, cue: str) ->
 
 
 def test_embedded_report_is_a_separate_claim(nlp: Language) -> None:
-    from flashpoint.analyzers._claim_sources import SourceContext
     from flashpoint.analyzers.claims import find_claims
+    from flashpoint.analyzers.claims.sources import SourceContext
 
     text = ("The crisis began after the ferry sank near Bari, where local papers claimed "
             "the captain had reportedly ignored a storm warning.")

@@ -8,8 +8,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from flashpoint import encoder, encoder_onnx
-from flashpoint.errors import FlashpointError, UnknownBackend
+from flashpoint import encoder
+from flashpoint.encoder import onnx as encoder_onnx
+from flashpoint.errors import BackboneMissing, FlashpointError, UnknownBackend
+from flashpoint.runner import build_pipeline
+from tests.encoder_reference import reference
 
 needs_onnx = pytest.mark.skipif(
     not (encoder.available() and encoder_onnx.onnx_available()),
@@ -36,31 +39,44 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray((a * b).sum(axis=1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1))
 
 
-@pytest.mark.parametrize("value", ["numpy", "onnx-fp32", "ONNX-INT8 ", ""])
+@pytest.mark.parametrize("value", ["onnx-fp32", "ONNX-INT8 ", ""])
 def test_backend_from_environment(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
-    monkeypatch.setenv(encoder_onnx.BACKEND_ENV, value)
     monkeypatch.setattr(encoder_onnx, "onnx_available", lambda: True)
     expected = value.strip().lower() or encoder_onnx.DEFAULT_BACKEND
-    assert encoder_onnx.backend_name() == expected
+    got = encoder.settings_from_env({encoder_onnx.BACKEND_ENV: value})
+    assert got.backend == expected
+
+
+def test_settings_are_read_from_the_environment_only_at_the_edge(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    before = encoder.settings()
+    monkeypatch.setenv(encoder_onnx.BACKEND_ENV, "tpu")
+    assert encoder.settings() == before  # the library never reads the environment itself
+    with pytest.raises(UnknownBackend):
+        build_pipeline(["sentences"])  # the runner does, when it builds a pipeline
 
 
 def test_unknown_backend_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(encoder_onnx.BACKEND_ENV, "tpu")
     with pytest.raises(UnknownBackend) as info:
-        encoder_onnx.backend_name()
+        encoder.settings_from_env({encoder_onnx.BACKEND_ENV: "tpu"})
     assert isinstance(info.value, FlashpointError) and info.value.code == "P304"
     assert "'tpu'" in str(info.value) and "onnx-int8" in str(info.value)
 
 
-def test_falls_back_to_numpy_without_onnxruntime(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(encoder_onnx.BACKEND_ENV, "onnx-int8")
+def test_numpy_is_no_run_time_backend() -> None:
+    with pytest.raises(UnknownBackend):
+        encoder.settings_from_env({encoder_onnx.BACKEND_ENV: "numpy"})
+
+
+def test_without_onnxruntime_the_encoder_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(encoder_onnx, "onnx_available", lambda: False)
-    assert encoder_onnx.backend_name() == "numpy"
+    with pytest.raises(BackboneMissing, match="onnxruntime"):
+        encoder_onnx.require_onnx()
 
 
 @needs_onnx
 def test_fp32_graph_equals_numpy() -> None:
-    ref = _with_backend("numpy").pooled(TEXTS, keep=(1, 4, 6))
+    ref = reference().pooled(TEXTS, keep=(1, 4, 6))
     got = _with_backend("onnx-fp32").pooled(TEXTS, keep=(1, 4, 6))
     assert got.shape == ref.shape == (len(TEXTS), 3 * encoder.HIDDEN)
     assert np.abs(got - ref).max() < 1e-4
@@ -68,7 +84,7 @@ def test_fp32_graph_equals_numpy() -> None:
 
 @needs_onnx
 def test_int8_stays_close_to_float() -> None:
-    ref = _with_backend("numpy").pooled(TEXTS, keep=(4, 5))
+    ref = reference().pooled(TEXTS, keep=(4, 5))
     got = _with_backend("onnx-int8").pooled(TEXTS, keep=(4, 5))
     for half in (slice(0, encoder.HIDDEN), slice(encoder.HIDDEN, None)):
         assert _cosines(ref[:, half], got[:, half]).min() > 0.98
@@ -90,7 +106,7 @@ def test_one_session_per_depth_and_keep_order() -> None:
     assert len(states) == 3 and all(s.shape == (2, mask.shape[1], encoder.HIDDEN)
                                      for s in states)
     assert enc._onnx is not None and sorted(enc._onnx._sessions) == [3]
-    ref, _ = _with_backend("numpy").hidden(ids, keep=(0, 2, 3))
+    ref, _ = reference().hidden(ids, keep=(0, 2, 3))
     for a, b in zip(states, ref, strict=True):
         assert np.abs((a - b) * mask[..., None]).max() < 1e-4
 
@@ -123,10 +139,9 @@ def test_one_pass_serves_every_subset_of_the_shared_layers(
     enc = encoder.load_encoder()
     real = type(enc).hidden
 
-    def counted(self: encoder.Encoder, ids: Any, layers: Any = None,
-                keep: Any = (encoder.LAYERS,)) -> Any:
+    def counted(self: encoder.Encoder, ids: Any, keep: Any = (encoder.LAYERS,)) -> Any:
         passes.append(tuple(keep))
-        return real(self, ids, layers, keep)
+        return real(self, ids, keep)
 
     monkeypatch.setattr(type(enc), "hidden", counted)
     pair = encoder.sentence_states(TEXTS[:2], (4, 5))  # the pass keeps layers 2 to 5

@@ -103,7 +103,14 @@ def test_degenerate_inputs(texts: list[str]) -> None:
 
 @pytest.mark.parametrize(("value", "expected"), [("1", 1), ("4", 4), ("0", 1), ("two", 1),
                                                  ("", 1), ("-3", 1)])
-def test_blas_threads_from_environment(monkeypatch: pytest.MonkeyPatch, value: str,
-                                       expected: int) -> None:
-    monkeypatch.setenv(encoder.THREADS_ENV, value)
-    assert encoder.blas_threads() == expected
+def test_blas_threads_from_environment(value: str, expected: int) -> None:
+    assert encoder.settings_from_env({encoder.THREADS_ENV: value}).threads == expected
+
+
+def test_configure_sets_the_threads_of_this_process() -> None:
+    before = encoder.settings()
+    try:
+        encoder.configure(encoder.EncoderSettings(threads=3))
+        assert encoder.blas_threads() == 3
+    finally:
+        encoder.configure(before)

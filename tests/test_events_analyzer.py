@@ -160,7 +160,9 @@ def test_events_evidence_is_trigger_inside_its_sentence(pipeline: Pipeline) -> N
 
 
 def _analyse(nlp: Language, article: Article) -> tuple[Event, ...]:
-    out = events.events(AnalysisInput(article, nlp(article.text)))
+    doc = nlp(article.text)  # the pipeline guarantees sentences: add them as it would
+    found = sentences.sentences(AnalysisInput(article, doc))["sentences"]
+    out = events.events(AnalysisInput(dataclasses.replace(article, sentences=found), doc))
     result: tuple[Event, ...] = out["events"]
     return result
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint import evaluation
+from flashpoint import errors, evaluation
 from flashpoint.evaluation import events as ev
 
 
@@ -22,7 +22,7 @@ def test_events_read_penta_skips_malformed_lines(tmp_path: Path) -> None:
 
 
 def test_events_missing_data_raises_dataset_missing(tmp_path: Path) -> None:
-    with pytest.raises(evaluation.DatasetMissing):
+    with pytest.raises(errors.DatasetMissing):
         ev.penta(tmp_path / "absent.tsv")
 
 
@@ -71,7 +71,7 @@ def test_events_coded_scores_a_small_file(tmp_path: Path) -> None:
 
 
 def test_events_coded_file_is_well_formed() -> None:
-    from flashpoint.analyzers._plover import CATEGORIES
+    from flashpoint.analyzers.events.plover import CATEGORIES
 
     items = ev.read_coded(ev.CODED_PATH)
     assert len(items) >= 200

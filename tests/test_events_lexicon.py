@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from flashpoint.analyzers import _event_classifier as clf
-from flashpoint.analyzers import _plover as plover
+from flashpoint import errors
+from flashpoint.analyzers.events import classifier as clf
+from flashpoint.analyzers.events import plover
 
 QUADS = {
     "verbal_cooperation": {"AGREE", "CONSULT", "SUPPORT", "CONCEDE"},
@@ -53,14 +54,14 @@ def test_events_lexicon_every_category_has_triggers() -> None:
 def test_events_lexicon_rejects_a_trigger_listed_twice() -> None:
     data = _raw()
     data["categories"]["ASSAULT"]["verbs"]["praise"] = None  # also under SUPPORT
-    with pytest.raises(plover.LexiconError, match="praise"):
+    with pytest.raises(errors.LexiconError, match="praise"):
         plover.parse(data)
 
 
 def test_events_lexicon_rejects_an_unknown_category() -> None:
     data = _raw()
     data["categories"]["GOSSIP"] = dict(data["categories"]["AGREE"])
-    with pytest.raises(plover.LexiconError, match="GOSSIP"):
+    with pytest.raises(errors.LexiconError, match="GOSSIP"):
         plover.parse(data)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from flashpoint.analyzers import _event_mode as modes
+from flashpoint.analyzers.events import mode as modes
 from flashpoint.model import Claim, ClaimSource, EventMode, SourceKind, Span
 
 TEXT = "Officials said the army shelled the town."

@@ -9,7 +9,8 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from flashpoint import gazetteer as gz
+from flashpoint import errors
+from flashpoint.analyzers.actors import gazetteer as gz
 
 
 @pytest.fixture(scope="module")
@@ -166,14 +167,14 @@ def test_gazetteer_user_file_adds_overrides_and_removes(tmp_path: Path) -> None:
 
 
 def test_gazetteer_user_file_missing_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(gz.GazetteerError, match="not found"):
+    with pytest.raises(errors.GazetteerError, match="not found"):
         gz.load(tmp_path / "nope.csv")
 
 
 def test_gazetteer_user_file_bad_kind(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("id,name,kind,belongs_to,aliases\nx:1,X,planet,,\n", encoding="utf-8")
-    with pytest.raises(gz.GazetteerError, match="planet"):
+    with pytest.raises(errors.GazetteerError, match="planet"):
         gz.load(path)
 
 

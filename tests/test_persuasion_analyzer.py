@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from flashpoint.analyzers import persuasion, sentences
+from flashpoint.analyzers import persuasion, registry
+from flashpoint.analyzers.persuasion.techniques import DEFINITIONS
 from flashpoint.model import Article
-from flashpoint.pipeline import Pipeline
-from flashpoint.techniques import DEFINITIONS
+from flashpoint.pipeline import Pipeline, select
 
 pytestmark = pytest.mark.model
 
@@ -22,7 +22,7 @@ OPINION = (
 
 
 def run(nlp: Language, text: str, **meta: str) -> Article:
-    pipe = Pipeline([sentences.ANALYZER, persuasion.ANALYZER], nlp=nlp)
+    pipe = Pipeline(select(registry(plugins=False), ["persuasion"]), nlp=nlp)
     from flashpoint.model import Metadata
 
     (article,) = pipe.run([Article(text=text, source="test", metadata=Metadata(**meta))])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flashpoint.analyzers.persuasion_frames import detect
+from flashpoint.analyzers.persuasion.frames import detect
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint.analyzers import persuasion_genre as G
+from flashpoint.analyzers.persuasion import genre as G
 from flashpoint.model import Article, Metadata
 
 DEV = Path(__file__).parent / "data" / "persuasion_genre.jsonl"

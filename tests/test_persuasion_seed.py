@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from flashpoint.analyzers import persuasion, sentences
+from flashpoint.analyzers import registry
 from flashpoint.evaluation import default_datasets_dir
 from flashpoint.model import Article, Technique
-from flashpoint.pipeline import Pipeline
+from flashpoint.pipeline import Pipeline, select
 
 pytestmark = pytest.mark.model
 
@@ -27,7 +27,7 @@ def seed(nlp: Language) -> Article:
     if not files:
         pytest.skip(f"seed article not found under {SEED_DIR}")
     text = Path(files[0]).read_text(encoding="utf-8")
-    pipe = Pipeline([sentences.ANALYZER, persuasion.ANALYZER], nlp=nlp)
+    pipe = Pipeline(select(registry(plugins=False), ["persuasion"]), nlp=nlp)
     (article,) = pipe.run([Article(text=text, source="seed")])
     assert not article.failures
     return article

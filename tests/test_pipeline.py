@@ -10,6 +10,7 @@ from flashpoint.analyzers import sentences
 from flashpoint.errors import UnknownAnalyzer, UnmetRequirement
 from flashpoint.model import Article, Genre, Metadata, Span, Technique
 from flashpoint.pipeline import AnalysisInput, Analyzer, Pipeline, check_order, select
+from flashpoint.scale import local
 
 
 def _analyzer(name: str, func: Any, produces: tuple[str, ...], **kw: Any) -> Analyzer:
@@ -97,7 +98,7 @@ def test_pipeline_workers_give_the_same_results_in_order(nlp: Language) -> None:
              for i in range(7)]
     articles = [Article(text=t, source=str(i)) for i, t in enumerate(texts)]
     pipeline = Pipeline([sentences.ANALYZER], nlp=nlp, batch_size=2)
-    assert list(pipeline.run(articles, workers=2)) == list(pipeline.run(articles))
+    assert list(local.run(pipeline, articles, workers=2)) == list(pipeline.run(articles))
 
 
 def test_pipeline_select_adds_what_a_selected_analyzer_requires() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from flashpoint import evaluation
-from flashpoint.errors import TrainingToolMissing
+from flashpoint.errors import DatasetMissing, TrainingToolMissing
 
 FLOORS = json.loads((Path(__file__).parent / "quality" / "floors.json").read_text())
 EPSILON = FLOORS.get("_epsilon", 0.0)
@@ -30,7 +30,7 @@ def test_quality_floor(name: str) -> None:
     spec = FLOORS[name]
     try:
         result = evaluation.get(name)(None, **spec.get("options", {}))
-    except (evaluation.DatasetMissing, TrainingToolMissing) as exc:
+    except (DatasetMissing, TrainingToolMissing) as exc:
         pytest.skip(f"QUALITY GATE SKIPPED for {name}: {exc}")
     metrics = result["metrics"]
     for metric, floor in spec["floors"].items():

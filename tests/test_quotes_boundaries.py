@@ -10,9 +10,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from flashpoint import nlp as backbone
-from flashpoint.analyzers import _quote_rules as rules
 from flashpoint.analyzers import quotes as analyzer
-from flashpoint.analyzers._quote_features import (
+from flashpoint.analyzers.quotes import rules
+from flashpoint.analyzers.quotes.features import (
     Quotations,
     content_candidates,
     content_features,

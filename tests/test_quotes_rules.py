@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint import evaluation
-from flashpoint.analyzers._quote_rules import quotations
+from flashpoint import errors
+from flashpoint.analyzers.quotes.rules import quotations
 from flashpoint.evaluation import quotes as ev
 from flashpoint.model import Quote, Span, Speaker
 
@@ -127,5 +127,5 @@ def test_quotes_run_scores_a_polnear_directory(tmp_path: Path) -> None:
 
 
 def test_quotes_run_raises_dataset_missing(tmp_path: Path) -> None:
-    with pytest.raises(evaluation.DatasetMissing):
+    with pytest.raises(errors.DatasetMissing):
         ev.run(tmp_path / "absent")

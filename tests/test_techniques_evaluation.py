@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint.evaluation import DatasetMissing
+from flashpoint.errors import DatasetMissing
 from flashpoint.evaluation import techniques as ev
 
 ARTICLES = [

@@ -7,15 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from flashpoint.techniques import (
+from flashpoint.analyzers.persuasion.techniques import (
     DEFINITIONS,
     TECHNIQUES,
     load_model,
     write_classifications,
     write_span_predictions,
 )
-from flashpoint.techniques import features as F
-from flashpoint.techniques.model import decode
+from flashpoint.analyzers.persuasion.techniques import features as F
+from flashpoint.analyzers.persuasion.techniques.model import decode
 
 ARTICLE = (
     "Senator Ortega Calls Trade Deal a Betrayal\n\n"
@@ -120,7 +120,7 @@ def test_semeval_commands_write_task_formats(tmp_path: Path) -> None:
 
 
 def test_hashed_linear_round_trip_and_dense_block(tmp_path: Path) -> None:
-    from flashpoint.techniques.linear import HashedLinear
+    from flashpoint.analyzers.persuasion.techniques.linear import HashedLinear
 
     model = HashedLinear(
         classes=("a", "b"), sizes=(16,), weights=(1.0,), binary=True,
@@ -157,7 +157,7 @@ def test_save_and_load_keep_every_head_and_read_the_legacy_single_head_layout(
     import dataclasses
     import json
 
-    from flashpoint.techniques.model import save_model
+    from flashpoint.analyzers.persuasion.techniques.model import save_model
 
     model = load_model()
     assert len(model.heads) == 2 and [h.layers for h in model.heads] == [(4, 5), (2, 3)]

@@ -1,4 +1,4 @@
-"""SemEval-2020 Task 11 formats and metrics (flashpoint.techniques.ptc)."""
+"""SemEval-2020 Task 11 formats and metrics (flashpoint.analyzers.persuasion.techniques.ptc)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint.techniques import ptc
+from flashpoint.analyzers.persuasion.techniques import ptc
 
 
 @pytest.mark.parametrize(

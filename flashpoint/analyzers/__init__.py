@@ -1,7 +1,10 @@
 """The built-in analyzers, in pipeline order, and the plugin entry point.
 
-Adding an analyzer is one module exposing ``ANALYZER`` (a
-:class:`flashpoint.pipeline.Analyzer`) and one line in :data:`BUILTIN` below.
+One folder per family (``actors/``, ``quotes/``, ``sentence_scores/``, ``claims/``,
+``events/``, ``persuasion/``; ``sentences.py`` is one module), each with its helpers beside
+it and its public face, ``ANALYZER`` (a :class:`flashpoint.pipeline.Analyzer`), in
+``__init__.py``. Families never import each other (``make lint`` checks it); adding one is a
+folder and one line in :data:`BUILTIN` below.
 Third-party packages add theirs through the ``flashpoint.analyzers`` entry
 point group; each entry point names an :class:`~flashpoint.pipeline.Analyzer`.
 """
@@ -11,7 +14,8 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 from ..pipeline import Analyzer
-from . import actors, claims, events, persuasion, quotes, scores, sentences
+from . import actors, claims, events, persuasion, quotes, sentences
+from . import sentence_scores as scores
 
 BUILTIN: tuple[Analyzer, ...] = (
     sentences.ANALYZER,

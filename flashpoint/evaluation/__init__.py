@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import FlashpointError
+from ..errors import DatasetMissing, FlashpointError
 
 EvaluationFunc = Callable[..., dict[str, Any]]
 
@@ -31,10 +31,6 @@ EVALUATIONS: dict[str, str] = {
     "events": "flashpoint.evaluation.events:run",
     "quotes": "flashpoint.evaluation.quotes:run",
 }
-
-
-class DatasetMissing(FlashpointError):
-    code = "E501"
 
 
 def default_datasets_dir() -> Path:

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from ..analyzers.actors import find_actors
-from ..analyzers.actors_coref import PRONOUNS
-from ..gazetteer import parse_day
+from ..analyzers.actors.coref import PRONOUNS
+from ..analyzers.actors.gazetteer import parse_day
 from ..nlp import load
 from . import default_datasets_dir, require
 

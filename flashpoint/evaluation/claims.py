@@ -28,8 +28,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..analyzers import _classifiers as clf
-from ..analyzers import _encoder_heads as heads
+from ..analyzers.sentence_scores import classifiers as clf
+from ..analyzers.sentence_scores import heads
+from ..train.sentence_scores import fit_head, fit_tfidf
 from . import default_datasets_dir, require
 
 STATUS_SET = Path(__file__).resolve().parent.parent / "data" / "eval" / "claim_status.jsonl"
@@ -118,11 +119,11 @@ def oof_logits(spec: clf.ModelSpec, hspec: heads.HeadSpec, records: Sequence[clf
     for fold in sorted(set(assignment)):
         train = [i for i, f in enumerate(assignment) if f != fold]
         test = [i for i, f in enumerate(assignment) if f == fold]
-        model = clf.fit(spec, [records[i] for i in train], [labels[i] for i in train], seed)
+        model = fit_tfidf(spec, [records[i] for i in train], [labels[i] for i in train], seed)
         for i in test:
             tfidf[i] = final[i] = model.logit(records[i])
         if pooled is not None:
-            head = heads.fit(hspec, heads.take(pooled, train), [labels[i] for i in train], seed)
+            head = fit_head(hspec, heads.take(pooled, train), [labels[i] for i in train], seed)
             for i, z in zip(test, head.logits(heads.take(pooled, test),
                                               [tfidf[i] for i in test]), strict=True):
                 final[i] = z

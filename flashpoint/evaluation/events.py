@@ -81,8 +81,8 @@ def _penta_path(path: Path | None) -> Path:
 
 def lexicon_label(text: str) -> int:
     """The penta label the lexicon alone gives: the commonest quad class of the trigger words."""
-    from ..analyzers._event_classifier import cue_words
-    from ..analyzers._plover import PENTA
+    from ..analyzers.events.classifier import cue_words
+    from ..analyzers.events.plover import PENTA
 
     quads = Counter(w[len("plovq_"):] for w in cue_words(text) if w.startswith("plovq_"))
     if not quads:
@@ -95,7 +95,7 @@ def penta(path: Path | None = None, folds: int = 5) -> dict[str, Any]:
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    from ..analyzers._event_classifier import featurize
+    from ..analyzers.events.classifier import featurize
 
     texts, labels = read_penta(_penta_path(path))
     features = [featurize(t) for t in texts]

@@ -5,7 +5,7 @@ does) on the other folds' articles, then
 
 - **SI**: spans are predicted on the held-out articles and scored with the
   task's span-level precision/recall (partial-overlap credit, see
-  :mod:`flashpoint.techniques.ptc`);
+  :mod:`flashpoint.analyzers.persuasion.techniques.ptc`);
 - **TC**: the held-out gold spans are labelled and scored with micro-F1
   (= accuracy) plus per-technique precision/recall/F1.
 
@@ -31,10 +31,11 @@ from typing import Any
 
 import numpy as np
 
-from ..techniques import features as F
-from ..techniques import load_model, ptc
-from ..techniques.train import SEED, encode_articles, train
-from . import DatasetMissing, default_datasets_dir, require
+from ..analyzers.persuasion.techniques import features as F
+from ..analyzers.persuasion.techniques import load_model, ptc
+from ..errors import DatasetMissing
+from ..train.techniques import SEED, encode_articles, train
+from . import default_datasets_dir, require
 
 
 def fold_of(ids: list[str], folds: int, seed: int = SEED) -> dict[str, int]:

@@ -2,6 +2,11 @@
 
 Extra fields are kept in ``metadata.extra``. The record's ``text`` is analysed
 as it is (offsets index into it); the title stays in metadata.
+
+Parsing goes through :mod:`flashpoint.jsonio`: JSONL splits on ``"\n"`` only,
+``NaN``/``Infinity`` tokens (not JSON, but common in exported data) are read as
+``null``, and a record nested deeper than ``max_depth`` is skipped with an
+:class:`~flashpoint.errors.InputTooLarge` line.
 """
 
 from __future__ import annotations
@@ -10,9 +15,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import IngestError, MalformedRecord
-from ..model import Article, Metadata
+from .. import jsonio
+from ..errors import IngestError, InputTooLarge, MalformedRecord
+from ..model import JSON, Article, Metadata
 from .dates import parse_date
+from .limits import DEFAULT_LIMITS
 
 KNOWN = {"id", "title", "text", "url", "published", "outlet", "authors", "author", "editors",
          "language", "date", "source"}
@@ -54,13 +61,25 @@ def from_record(rec: Any, source: str) -> Article:
     return Article(text=text, source=name, metadata=meta)
 
 
-def read_json(text: str, source: str) -> Iterator[Article | IngestError]:
+def _parse(text: str, where: str, max_depth: int, *, lines: bool = False) -> JSON:
+    """The JSON value of ``text``; raises :class:`MalformedRecord` or :class:`InputTooLarge`."""
+    try:
+        return jsonio.loads(text, max_depth=max_depth)
+    except jsonio.TooDeep as exc:
+        raise InputTooLarge(where, f"JSON {exc} (limit max_json_depth = {max_depth}; "
+                                   "--max-json-depth raises it); skipped") from None
+    except json.JSONDecodeError as exc:
+        at = f"column {exc.colno}" if lines else f"line {exc.lineno} column {exc.colno}"
+        raise MalformedRecord(where, f"invalid JSON at {at}: {exc.msg}") from None
+
+
+def read_json(text: str, source: str,
+              max_depth: int = DEFAULT_LIMITS.max_json_depth) -> Iterator[Article | IngestError]:
     """A JSON file: one record or a list of records."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield MalformedRecord(source, f"invalid JSON at line {exc.lineno} column {exc.colno}: "
-                                      f"{exc.msg}")
+        data = _parse(text, source, max_depth)
+    except IngestError as exc:
+        yield exc
         return
     items = data if isinstance(data, list) else [data]
     for i, rec in enumerate(items):
@@ -71,18 +90,14 @@ def read_json(text: str, source: str) -> Iterator[Article | IngestError]:
             yield exc
 
 
-def read_jsonl(text: str, source: str) -> Iterator[Article | IngestError]:
-    """A JSONL file: one record per line; a bad line is reported and skipped."""
-    for lineno, line in enumerate(text.splitlines(), 1):
+def read_jsonl(text: str, source: str,
+               max_depth: int = DEFAULT_LIMITS.max_json_depth) -> Iterator[Article | IngestError]:
+    """A JSONL file: one record per line (split on ``"\n"`` only); a bad line is reported."""
+    for lineno, line in jsonio.split_lines(text):
         if not line.strip():
             continue
         where = f"{source}:{lineno}"
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield MalformedRecord(where, f"invalid JSON at column {exc.colno}: {exc.msg}")
-            continue
-        try:
-            yield from_record(rec, where)
+            yield from_record(_parse(line, where, max_depth, lines=True), where)
         except IngestError as exc:
             yield exc
