@@ -572,8 +572,9 @@ def _store_progress(total: int | None) -> Any:
 @click.option("--verbatim", is_flag=True, help="As `analyze --verbatim`.")
 @click.option("--encoding", help="Decode inputs with this encoding instead of detecting it.")
 @_busy_opt
+@_limit_options
 def ingest(paths: tuple[str, ...], db: str | None, workers: int, fast: bool, reanalyze: bool,
-           verbatim: bool, encoding: str | None, busy_timeout: float) -> None:
+           verbatim: bool, encoding: str | None, busy_timeout: float, **limits: int) -> None:
     """Analyse what is new in files, directories or - (stdin) and store it.
 
     Texts already stored are skipped before analysis, so rerunning after an
@@ -585,14 +586,19 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int, fast: bool, rea
     """
     import time
 
+    from .ingest import read_paths
+    from .runner import ingest_paths
     from .store import Store
-    from .store.ingest import count_inputs, ingest_paths
+    from .store.ingest import count_new
 
     tty = sys.stderr.isatty()
     hooks = _index_hooks(Store)  # the tension index's per-day tables, same transaction
-    with Store.open(_db_path(db), busy_timeout=busy_timeout) as store:
-        total = count_inputs(store, paths, verbatim=verbatim, encoding=encoding) \
+    with sigterm_as_interrupt(), Store.open(_db_path(db), busy_timeout=busy_timeout) as store:
+        ingest_limits = IngestLimits(**limits)
+        total = count_new(store, read_paths(paths, verbatim=verbatim, encoding=encoding,
+                                            limits=ingest_limits)) \
             if tty and "-" not in paths else None
+        pipeline = build_pipeline(None, dict(FAST_OPTIONS) if fast else None)
         start = time.monotonic()
         with _store_progress(total) as bar:
             task = bar.add_task("ingest", total=total, rate="")
@@ -609,9 +615,9 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int, fast: bool, rea
             def problem(e: FlashpointError) -> None:
                 bar.console.print(f"flashpoint: {e}", markup=False, highlight=False)
 
-            stats = ingest_paths(store, paths, fast=fast, workers=workers, reanalyze=reanalyze,
+            stats = ingest_paths(store, paths, pipeline, workers=workers, reanalyze=reanalyze,
                                  verbatim=verbatim, encoding=encoding, on_problem=problem,
-                                 on_article=done, hooks=hooks)
+                                 on_article=done, hooks=hooks, limits=ingest_limits)
     _err(f"ingest: {stats.summary()}")
     sys.exit(stats.exit_code)
 
@@ -754,3 +760,44 @@ def serve(db: str | None, host: str, port: int) -> None:
     from .serve import run
 
     run(_db_path(db), host=host, port=port, echo=_err)
+
+
+# --- batch runs at scale (docs/scale.md): a thin wrapper over flashpoint.scale.batch --------
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Output folder (Parquet by publication month, tables, manifest.json); "
+                   "a rerun resumes it.")
+@click.option("--engine", type=click.Choice(("local", "ray")), default="local",
+              show_default=True, help="Local processes, or Ray (needs the ray extra).")
+@click.option("--address", help="Ray cluster address (default: start a local Ray).")
+@click.option("--workers", type=click.IntRange(1, 1024), default=1, show_default=True,
+              help="Processes (local) or actors (ray), each with its own pipeline.")
+@click.option("--analyzers", "names", help="Comma-separated analyzers to run (default: all).")
+@click.option("--fast", is_flag=True, help="Skip the MiniLM sentence encoder (as analyze --fast).")
+@_limit_options
+def batch(inputs: tuple[str, ...], out: str, engine: str, address: str | None, workers: int,
+          names: str | None, fast: bool, **limits: int) -> None:
+    """Analyse many inputs (any analyze input, or Parquet/JSONL record tables) into Parquet.
+
+    Bad inputs and analyzer failures are recorded in OUT (manifest.json, _errors/), never
+    fatal. Each input file is written whole; a stopped run resumes where it stopped.
+
+    \b
+    Example:
+        flashpoint batch news/ records.parquet --out batch-out --workers 4
+        flashpoint batch s3-mirror/ --out out --engine ray --address auto --workers 64
+    """
+    from .scale.batch import run_batch
+
+    options = {name: dict(extra) for name, extra in FAST_OPTIONS.items()} if fast else {}
+    with sigterm_as_interrupt():
+        pipeline = build_pipeline(names.split(",") if names else None, options)
+        stats = run_batch(list(inputs), out, pipeline, engine=engine,  # type: ignore[arg-type]
+                          workers=workers, address=address, limits=IngestLimits(**limits))
+    _err(f"batch: {stats.articles} article(s) in {out} ({stats.units} input file(s) written, "
+         f"{stats.skipped} already done; {stats.input_errors} input error(s), "
+         f"{stats.analyzer_failures} analyzer failure(s); see {out}/manifest.json)")
+    sys.exit(stats.exit_code)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import analyzers as analyzer_registry
 from . import encoder
@@ -19,6 +19,10 @@ from .ingest import DEFAULT_LIMITS, IngestLimits, read_paths
 from .model import Article, Metadata
 from .pipeline import Pipeline, select
 from .scale import local
+
+if TYPE_CHECKING:
+    from .store import AddResult, Hook, Store
+    from .store.ingest import IngestStats
 
 
 @dataclass(slots=True)
@@ -104,3 +108,34 @@ def analyze_text(text: str, pipeline: Pipeline | None = None, **metadata: Any) -
     (result,) = pipeline.run([article])
     return result
 
+
+
+def ingest_paths(
+    store: Store,
+    paths: Sequence[str],
+    pipeline: Pipeline,
+    *,
+    workers: int = 1,
+    reanalyze: bool = False,
+    verbatim: bool = False,
+    encoding: str | None = None,
+    limits: IngestLimits = DEFAULT_LIMITS,
+    hooks: Sequence[Hook] = (),
+    on_problem: Callable[[IngestError], None] = lambda e: None,
+    on_article: Callable[[Article, AddResult], None] = lambda a, r: None,
+    on_skip: Callable[[Article], None] = lambda a: None,
+) -> IngestStats:
+    """``flashpoint ingest`` as a library call: read ``paths`` like :func:`analyze_paths`,
+    analyse only the texts ``store`` does not hold yet, store each in its own transaction
+    (see :func:`flashpoint.store.ingest.ingest`; ``reanalyze`` redoes outdated analyses)."""
+    from .store.ingest import ingest
+
+    run = RunStats()
+
+    def analyse(keep: Callable[[Article], bool]) -> Iterator[Article]:
+        return analyze_paths(paths, pipeline, run, verbatim=verbatim, encoding=encoding,
+                             workers=workers, on_problem=on_problem, keep=keep, limits=limits)
+
+    return ingest(store, analyse, [a.name for a in pipeline.analyzers], reanalyze=reanalyze,
+                  hooks=hooks, input_errors=lambda: run.input_errors, on_article=on_article,
+                  on_skip=on_skip)

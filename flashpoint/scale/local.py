@@ -20,14 +20,22 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from .. import encoder
 from ..model import Article
 from ..pipeline import Analyzer, Pipeline
 
+if TYPE_CHECKING:
+    from ..ingest import IngestLimits
+    from .batch import Unit, UnitResult
+
 _WORKER: Pipeline | None = None
+
+WORKER_CACHE_BYTES = 64 * 2**20
+"""Sentence-state cache of a worker process (one of several; the default is 256 MiB)."""
 
 
 def run(pipeline: Pipeline, articles: Iterable[Article], workers: int) -> Iterator[Article]:
@@ -79,7 +87,54 @@ def _init_worker(analyzers: Sequence[Analyzer], options: Mapping[str, object],
         threading.Thread(target=_exit_with_parent, args=(parent.pid,), daemon=True,
                          name="flashpoint-parent-watch").start()
     encoder.configure(settings)
+    worker_limits()
     _WORKER = Pipeline(analyzers, options=options, batch_size=batch_size)
+
+
+def worker_limits() -> None:
+    """One BLAS/OpenMP thread and a smaller sentence-state cache: one worker of several."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    threadpool_limits(1)  # kept for the life of the process (not used as a context)
+    encoder.SENTENCE_CACHE_BYTES = min(encoder.SENTENCE_CACHE_BYTES, WORKER_CACHE_BYTES)
+
+
+def batch_engine(pipeline: Pipeline, workers: int, limits: IngestLimits
+                 ) -> Callable[[Sequence[Unit]], Iterator[UnitResult]]:
+    """The ``batch`` engine over local processes: units stream through :func:`run`."""
+    def analyse(units: Sequence[Unit]) -> Iterator[UnitResult]:
+        yield from _units(pipeline, units, workers, limits)
+    return analyse
+
+
+def _units(pipeline: Pipeline, units: Sequence[Unit], workers: int, limits: IngestLimits
+           ) -> Iterator[UnitResult]:
+    """Each unit whole, in order, as soon as its last article is analysed."""
+    from .batch import UnitResult, read_unit
+
+    open_units: deque[tuple[UnitResult, list[int]]] = deque()  # (result, [expected or -1])
+
+    def articles() -> Iterator[Article]:
+        for unit in units:
+            entry = (UnitResult(unit), [-1])
+            open_units.append(entry)
+            n = 0
+            for item in read_unit(unit, limits):
+                if isinstance(item, Article):
+                    n += 1
+                    yield item
+                else:
+                    entry[0].problems.append(item)
+            entry[1][0] = n
+
+    def finished() -> Iterator[UnitResult]:
+        while open_units and len(open_units[0][0].articles) == open_units[0][1][0]:
+            yield open_units.popleft()[0]
+
+    for article in run(pipeline, articles(), workers):
+        yield from finished()
+        open_units[0][0].articles.append(article)
+    yield from finished()
 
 
 def _work(batch: list[Article]) -> list[Article]:
