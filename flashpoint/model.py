@@ -155,6 +155,10 @@ class Claim:
 class Evidence:
     trigger: Span
     sentence: Span
+    source: Span | None = None
+    """The source argument as written (the phrase that names it), or ``None``."""
+    target: Span | None = None
+    """The target argument as written, or ``None``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -167,6 +171,8 @@ class Event:
     mode: EventMode
     evidence: Evidence
     quote: str | None = None
+    main: bool = False
+    """The event the sentence reports (at the root of its main clause); at most one a sentence."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,6 +9,14 @@ Two parts (see ``docs/events.md``):
   logistic regression; the same recipe ``scripts/train_events.py`` trains).
   Also reported: the lexicon alone (``penta_lexicon_macro_f1``: the most
   frequent quad class among the sentence's trigger words, no training).
+* **pipeline**: what ``analyze`` outputs. Each penta sentence is run through the
+  events pipeline (events and the analyzers it requires) and labelled with its
+  ``main`` event's quad class, 0 when it has none (``pipeline_penta_*``, with a
+  confusion matrix); nothing in that pipeline is trained on these sentences, so
+  every sentence is scored once, without folds. On ``cameo/actors_train.txt``
+  (tokens tagged S source, T target, R reciprocal) the main event's
+  ``evidence.source`` and ``evidence.target`` spans are scored by token F1
+  (``pipeline_source_token_f1``, ``pipeline_target_token_f1``).
 * **coded**: on ``flashpoint/data/eval/events_coded.jsonl``, sentences we
   wrote and coded by hand (gold trigger, PLOVER category, source, target,
   mode), the full pipeline is run and each gold event is matched to the
@@ -102,7 +110,7 @@ def penta(path: Path | None = None, folds: int = 5) -> dict[str, Any]:
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
     predicted = cross_val_predict(build_estimator(), features, labels, cv=cv)
     lexical = [lexicon_label(t) for t in texts]
-    per_class = f1_score(labels, predicted, average=None, labels=[0, 1, 2, 3, 4])
+    per_class = f1_score(labels, predicted, average=None, labels=[0, 1, 2, 3, 4], zero_division=0)
     return {
         "penta_macro_f1": float(f1_score(labels, predicted, average="macro")),
         "penta_accuracy": float(sum(p == g for p, g in zip(predicted, labels, strict=True))
@@ -111,6 +119,145 @@ def penta(path: Path | None = None, folds: int = 5) -> dict[str, Any]:
         **{f"penta_f1_class{k}": float(v) for k, v in enumerate(per_class)},
         "penta_sentences": float(len(labels)),
     }
+
+
+def _events_pipeline() -> Any:
+    """The pipeline ``analyze`` runs for events: events and the analyzers it requires."""
+    from ..analyzers import registry
+    from ..pipeline import Pipeline, select
+
+    return Pipeline(select(registry(plugins=False), ["events"]))
+
+
+def main_event(events: Sequence[Any]) -> Any | None:
+    """The event marked ``main`` in a one-sentence article, else the strongest (|intensity|)."""
+    marked = [e for e in events if getattr(e, "main", False)]
+    if marked:
+        return marked[0]
+    return max(events, key=lambda e: abs(e.intensity), default=None)
+
+
+def cameo_label(event: Any | None) -> int:
+    """The penta label under CAMEO's convention for refusals: a negated cooperative event
+    ("will not lift the ban", "failed to reach agreement") is a rejection (CAMEO 12, verbal
+    conflict), where flashpoint keeps the negated category with ``mode: negated``."""
+    from ..analyzers.events.plover import PENTA
+
+    if event is None:
+        return 0
+    if event.mode == "negated" and event.quad_class.endswith("cooperation"):
+        return PENTA["verbal_conflict"]
+    return PENTA[event.quad_class]
+
+
+def confusion(gold: Sequence[int], predicted: Sequence[int], k: int = 5) -> list[list[int]]:
+    """Rows gold class, columns predicted class."""
+    matrix = [[0] * k for _ in range(k)]
+    for g, p in zip(gold, predicted, strict=True):
+        matrix[g][p] += 1
+    return matrix
+
+
+def pipeline_penta(path: Path | None = None) -> dict[str, Any]:
+    """Penta macro-F1 of what ``analyze`` outputs: each sentence's main event's quad class.
+
+    Nothing is trained on these sentences (the events analyzer's rules and lexicon do not
+    learn from them), so no cross-validation is needed: every sentence is scored once.
+    """
+    from sklearn.metrics import f1_score
+
+    from ..analyzers.events.plover import PENTA
+    from ..model import Article
+
+    texts, labels = read_penta(_penta_path(path))
+    articles = _events_pipeline().run(Article(text=t, source="penta") for t in texts)
+    mains = [main_event(article.events) for article in articles]
+    predicted = [0 if main is None else PENTA[main.quad_class] for main in mains]
+    cameo = [cameo_label(main) for main in mains]
+    per_class = f1_score(labels, predicted, average=None, labels=[0, 1, 2, 3, 4], zero_division=0)
+    return {
+        "metrics": {
+            "pipeline_penta_macro_f1": float(f1_score(labels, predicted, average="macro")),
+            "pipeline_penta_cameo_negation_macro_f1": float(
+                f1_score(labels, cameo, average="macro")),
+            "pipeline_penta_accuracy": float(
+                sum(p == g for p, g in zip(predicted, labels, strict=True)) / len(labels)),
+            **{f"pipeline_penta_f1_class{k}": float(v) for k, v in enumerate(per_class)},
+        },
+        "confusion": confusion(labels, predicted),
+    }
+
+
+def read_bio(path: Path) -> list[tuple[list[str], list[str]]]:
+    """Sentences of a CoNLL-style BIO file (``token TAG`` lines, blank line between)."""
+    sentences: list[tuple[list[str], list[str]]] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        word, _, tag = line.strip().rpartition(" ")
+        if not line.strip():
+            if tokens:
+                sentences.append((tokens, tags))
+            tokens, tags = [], []
+        elif word:
+            tokens.append(word)
+            tags.append(tag)
+    return sentences
+
+
+def _actors_path(path: Path | None) -> Path:
+    if path is None:
+        return require(default_datasets_dir() / "cameo" / "actors_train.txt")
+    if path.is_dir():
+        return require(path / "cameo" / "actors_train.txt") if (path / "cameo").is_dir() \
+            else require(path / "actors_train.txt")
+    return require(path.with_name("actors_train.txt"))
+
+
+def _covered(offsets: Sequence[tuple[int, int]], span: Any | None) -> set[int]:
+    if span is None:
+        return set()
+    return {i for i, (a, b) in enumerate(offsets) if a < span.end and span.start < b}
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / max(2 * tp + fp + fn, 1)
+
+
+def argument_spans(path: Path | None = None) -> dict[str, float]:
+    """Token F1 of the main event's source and target spans against gold S and T tags.
+
+    Sentences are the tokens joined by spaces; a token is predicted when the span overlaps
+    it. Tokens tagged R (reciprocal) are neither gold nor counted as errors.
+    """
+    from ..model import Article
+
+    data = read_bio(_actors_path(path))
+    texts, offsets = [], []
+    for tokens, _ in data:
+        pos, spans = 0, []
+        for tok in tokens:
+            spans.append((pos, pos + len(tok)))
+            pos += len(tok) + 1
+        texts.append(" ".join(tokens))
+        offsets.append(spans)
+    articles = _events_pipeline().run(Article(text=t, source="actors") for t in texts)
+    counts: Counter[str] = Counter()
+    for (_, tags), spans, article in zip(data, offsets, articles, strict=True):
+        main = main_event(article.events)
+        for role, letter in (("source", "S"), ("target", "T")):
+            gold = {i for i, t in enumerate(tags) if t.endswith("-" + letter)}
+            neutral = {i for i, t in enumerate(tags) if t.endswith("-R")}
+            span = getattr(main.evidence, role, None) if main is not None else None
+            pred = _covered(spans, span) - neutral
+            counts[role + "_tp"] += len(pred & gold)
+            counts[role + "_fp"] += len(pred - gold)
+            counts[role + "_fn"] += len(gold - pred)
+    return {
+        f"pipeline_{role}_token_f1": _f1(
+            counts[role + "_tp"], counts[role + "_fp"], counts[role + "_fn"])
+        for role in ("source", "target")
+    } | {"argument_sentences": float(len(data))}
 
 
 def read_coded(path: Path) -> list[dict[str, Any]]:
@@ -191,12 +338,18 @@ def _score(text: str, gold: dict[str, Any], predicted: Sequence[Any],
 
 def run(path: Path | None = None, **options: Any) -> dict[str, Any]:
     """All parts; ``options``: ``folds`` (default 5), ``coded_path``, ``skip_penta``,
-    ``skip_blind``."""
+    ``skip_pipeline`` (the pipeline-level penta and argument-span scores), ``skip_blind``."""
     began = time.perf_counter()
     metrics: dict[str, float] = {}
     errors: list[dict[str, Any]] = []
+    confusion_matrix: list[list[int]] = []
     if not options.get("skip_penta"):
         metrics.update(penta(path, folds=int(options.get("folds", 5))))
+    if not options.get("skip_pipeline"):
+        scored_penta = pipeline_penta(path)
+        metrics.update(scored_penta["metrics"])
+        confusion_matrix = scored_penta["confusion"]
+        metrics.update(argument_spans(path))
     coded_path = options.get("coded_path")
     result = coded(Path(coded_path) if coded_path else None)
     metrics.update(result["metrics"])
@@ -208,7 +361,10 @@ def run(path: Path | None = None, **options: Any) -> dict[str, Any]:
     return {
         "metrics": metrics,
         "errors": errors[:50],
+        "pipeline_penta_confusion": confusion_matrix,
         "seconds": round(time.perf_counter() - began, 1),
-        "split": "penta: cameo/penta_train.tsv, stratified k-fold CV; coded: events_coded.jsonl "
-                 "(dev), events_coded_blind.jsonl (held out)",
+        "split": "penta: cameo/penta_train.tsv, stratified k-fold CV of the sentence classifier; "
+                 "pipeline: penta_train.tsv and actors_train.txt, every sentence once (nothing "
+                 "trained on them); coded: events_coded.jsonl (dev), events_coded_blind.jsonl, "
+                 "events_coded_heldout.jsonl (held out)",
     }

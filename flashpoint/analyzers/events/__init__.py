@@ -8,12 +8,15 @@ mentions (:mod:`._event_actors`); the mode comes from the ``claims`` status of
 the sentence and from the trigger's own clause, the more cautious winning
 (:mod:`._event_mode`). An event needs a trigger, a sentence and at least one
 actor; precision comes before volume. Coordinated actors give one event per
-source/target pair. Events inside a quote carry the quote's id.
+source/target pair. Events inside a quote carry the quote's id. Each event's evidence
+holds its source and target phrases as written; the event whose trigger sits highest in
+the parse of its sentence (the main clause's, not an embedded noun's) is marked ``main``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from spacy.tokens import Doc, Token
@@ -24,7 +27,7 @@ from ...pipeline import AnalysisInput, Analyzer
 from . import mode as modes
 from . import plover as _plover
 from .actors import ActorIndex, from_article
-from .syntax import PRONOUNS, Trigger, argument_ranges, find_triggers
+from .syntax import PRONOUNS, Trigger, argument_extent, argument_ranges, depth, find_triggers
 
 MAX_EVENTS_PER_TRIGGER = 6
 DYADIC_ONLY = frozenset({"CONSULT"})
@@ -46,9 +49,26 @@ def events(inp: AnalysisInput) -> Mapping[str, Any]:
         if len(sent) > 150:  # not a sentence: a table, a list, a run-on line
             continue
         triggers = _deduplicate(find_triggers(sent, lex))
-        for trig in triggers:
-            found.extend(_events_of(trig, sent, index, article, claims, quotes, lex))
+        coded = [(t, list(_events_of(t, sent, index, article, claims, quotes, lex)))
+                 for t in triggers]
+        coded = [(t, evs) for t, evs in coded if evs]
+        if coded:
+            main = min(coded, key=lambda item: _prominence(item[0], sent))[1]
+            main[0] = replace(main[0], main=True)
+        for _, evs in coded:
+            found.extend(evs)
     return {"events": tuple(_unique(found))}
+
+
+def _prominence(trig: Trigger, sent: SpacySpan) -> tuple[int, int, int]:
+    """Sort key of the sentence's main event: nearest the root of the parse, verbs first.
+
+    A nominalisation folded with its light or governing verb (``launched an offensive``)
+    stands where the verb stands; an embedded noun (``crimes``, ``war``) sits lower.
+    """
+    tokens = [trig.token] + [t for t in (trig.folded, trig.governor) if t is not None]
+    inside = [t for t in tokens if sent.start <= t.i < sent.end] or [trig.token]
+    return (min(depth(t, sent) for t in inside), trig.kind != "verb", trig.token.i)
 
 
 def _sentences(article: Article, doc: Doc) -> Iterator[SpacySpan]:
@@ -113,9 +133,13 @@ def _role_of(noun: Token, verb: Trigger) -> str | None:
     return None
 
 
+Spans = dict[str, tuple[int, int]]
+"""Actor id -> character range of the phrase that named it."""
+
+
 def _resolve(
     tokens: Sequence[Token], index: ActorIndex, sent: SpacySpan, head_first: bool = True,
-    places: bool = False,
+    places: bool = False, spans: Spans | None = None,
 ) -> list[str]:
     actors: list[str] = []
     lo, hi = sent.start_char, sent.end_char
@@ -131,8 +155,16 @@ def _resolve(
         if not found:  # "their forces", "its navy"
             owners = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in PRONOUNS]
             found = _antecedent(owners[0], index, sent) if owners else []
+        if spans is not None and found:
+            extent = _clip(argument_extent(tok), lo, hi)
+            for actor in found:
+                spans.setdefault(actor, extent)
         actors.extend(a for a in found if a not in actors)
     return actors
+
+
+def _clip(extent: tuple[int, int], lo: int, hi: int) -> tuple[int, int]:
+    return max(extent[0], lo), min(extent[1], hi)
 
 
 def _head_actor(tok: Token, index: ActorIndex) -> list[str]:
@@ -156,35 +188,40 @@ def _antecedent(pron: Token, index: ActorIndex, sent: SpacySpan) -> list[str]:
 
 
 def _arguments(
-    trig: Trigger, index: ActorIndex, sent: SpacySpan
+    trig: Trigger, index: ActorIndex, sent: SpacySpan, src: Spans, tgt: Spans,
 ) -> tuple[list[str], list[str], list[tuple[str, str]]]:
-    """Resolved (sources, targets, reciprocal pairs) of a trigger, most explicit first."""
-    sources = _resolve(trig.sources, index, sent)
-    targets = _resolve(trig.targets, index, sent, places=True)
+    """Resolved (sources, targets, reciprocal pairs) of a trigger, most explicit first.
+
+    ``src`` and ``tgt`` receive the phrase of each source and target actor.
+    """
+    sources = _resolve(trig.sources, index, sent, spans=src)
+    targets = _resolve(trig.targets, index, sent, places=True, spans=tgt)
     pairs: list[tuple[str, str]] = []
     for left, right in trig.pairs:
-        a, b = _resolve([left], index, sent), _resolve([right], index, sent)
+        a, b = _resolve([left], index, sent, spans=src), _resolve([right], index, sent, spans=tgt)
         if a and b and a[0] != b[0]:
             pairs.append((a[0], b[0]))
-    modified = _resolve(trig.modifiers, index, sent, head_first=False)
+    modified = _resolve(trig.modifiers, index, sent, head_first=False, spans=src)
     if len(modified) >= 2 and not sources and not targets and not pairs:
         pairs.append((modified[0], modified[1]))
     elif not sources:
         sources = modified
     if not sources and not pairs:
-        sources = _resolve(trig.gov_sources, index, sent)
+        sources = _resolve(trig.gov_sources, index, sent, spans=src)
     if not targets and not pairs:
-        targets = _resolve(trig.gov_targets, index, sent, places=True)
+        targets = _resolve(trig.gov_targets, index, sent, places=True, spans=tgt)
     if not targets and not pairs and sources:
-        targets = _resolve(trig.location_targets, index, sent, places=True)
+        targets = _resolve(trig.location_targets, index, sent, places=True, spans=tgt)
     return sources, [t for t in targets if t not in sources], pairs
 
 
 Pair = tuple[str | None, str | None]
 
 
-def _pairs(trig: Trigger, index: ActorIndex, sent: SpacySpan) -> list[Pair]:
-    sources, targets, reciprocal = _arguments(trig, index, sent)
+def _pairs(
+    trig: Trigger, index: ActorIndex, sent: SpacySpan, src_spans: Spans, tgt_spans: Spans,
+) -> list[Pair]:
+    sources, targets, reciprocal = _arguments(trig, index, sent, src_spans, tgt_spans)
     pairs: list[Pair] = [(a, b) for a, b in reciprocal]
     src: list[str | None] = list(sources) or [None]
     tgt: list[str | None] = list(targets) or [None]
@@ -256,22 +293,53 @@ def _events_of(
     trig: Trigger, sent: SpacySpan, index: ActorIndex, article: Article,
     claims: Sequence[Claim], quotes: Sequence[Quote], lex: _plover.Lexicon,
 ) -> Iterator[Event]:
-    pairs = _pairs(trig, index, sent)
+    src: Spans = {}
+    tgt: Spans = {}
+    pairs = _pairs(trig, index, sent, src, tgt)
     if not pairs:
         return
     text = article.text
-    evidence = Evidence(
-        trigger=_trigger_span(trig, text),
-        sentence=Span.of(text, sent.start_char, sent.end_char),
-    )
+    trigger = _trigger_span(trig, text)
+    sentence = Span.of(text, sent.start_char, sent.end_char)
     mode = _mode(trig, sent, claims)
     quote = _quote_id(trig.token.idx, quotes)
     category = trig.entry.category
+    unnamed = {
+        "source": _unnamed(text, trig.sources or trig.gov_sources, sent, trigger),
+        "target": _unnamed(text, trig.targets or trig.gov_targets, sent, trigger),
+    }
     for source, target in pairs:
+        evidence = Evidence(
+            trigger=trigger, sentence=sentence,
+            source=_phrase(text, source, src, tgt) if source else unnamed["source"],
+            target=_phrase(text, target, tgt, src) if target else unnamed["target"],
+        )
         yield Event(
             source=source, target=target, category=category, quad_class=lex.quad(category),
             intensity=trig.entry.intensity, mode=mode, evidence=evidence, quote=quote,
         )
+
+
+def _phrase(text: str, actor: str, first: Spans, second: Spans) -> Span | None:
+    """The phrase that named ``actor`` in its role (``first``), else in the other one."""
+    extent = first.get(actor) or second.get(actor)
+    if extent is None or extent[0] >= extent[1]:
+        return None
+    return Span.of(text, *extent)
+
+
+def _unnamed(
+    text: str, tokens: Sequence[Token], sent: SpacySpan, trigger: Span,
+) -> Span | None:
+    """The argument phrase that names no actor (``a car bomb``), as written, if any."""
+    inside = [t for t in tokens if sent.start <= t.i < sent.end]
+    if not inside:
+        return None
+    lo, hi = _clip(argument_extent(inside[0]), sent.start_char, sent.end_char)
+    span = Span.of(text, lo, hi) if lo < hi else None
+    if span is None or span.overlaps(trigger):
+        return None
+    return span
 
 
 def _unique(found: list[Event]) -> Iterator[Event]:

@@ -57,6 +57,12 @@ OBJECT_CONTROL = frozenset({"urge", "ask", "call", "force", "allow", "persuade",
 BENEFICIARY_VERBS = frozenset({"come", "rush", "go", "leap", "spring", "run"})
 VERB_POS = frozenset({"VERB"})
 NOUN_POS = frozenset({"NOUN", "PROPN"})
+STATEMENT_NOUNS = frozenset({
+    "statement", "declaration", "resolution", "communique", "communiqué", "letter", "note",
+    "motion", "decree", "order", "appeal", "call", "message", "memorandum", "report", "bill",
+})
+"""Documents and speech acts whose participle (``a statement condemning X``) is their
+issuer's act: the participle's source is the subject of the verb that issued them."""
 PRONOUNS = frozenset({"it", "they", "them", "its", "their"})
 PARTICLES = frozenset({"back", "out", "down", "off", "up", "over", "in"})
 CROWDS = frozenset({"protester", "protesters", "demonstrator", "demonstrators", "crowd", "crowds",
@@ -267,9 +273,12 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
         return subj
     if depth > 3:
         return []
-    if verb.dep_ == "acl" and verb.tag_ == "VBG":
-        return [verb.head]
     head = verb.head
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":
+        if (_low(head) in STATEMENT_NOUNS and head.dep_ in ("dobj", "nsubjpass")
+                and head.head.pos_ in ("VERB", "AUX")):  # "issued a statement demanding"
+            return subjects(head.head, depth + 1) or _agents(head.head)
+        return [head]
     if verb.dep_ == "xcomp" and _low(head) in OBJECT_CONTROL:
         objs = _children(head, "dobj")
         if objs:
@@ -289,6 +298,11 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
         if head.dep_ in ("dobj", "attr") and head.head.pos_ in ("VERB", "AUX"):
             return subjects(head.head, depth + 1)  # "Georgia has no plans to impose"
     return []
+
+
+def _agents(verb: Token) -> list[Token]:
+    """The ``by`` agent of a passive verb (``a resolution was adopted by the assembly``)."""
+    return [o for agent in _children(verb, "agent") for o in _pobjs(agent)]
 
 
 def _orphan_subject(verb: Token, sent: SpacySpan) -> list[Token]:
@@ -452,8 +466,8 @@ def _clausal(t: Token) -> bool:
     return t.tag_ == "VBG" or (t.dep_ == "conj" and t.lower_.endswith("ing") and t.pos_ != "PROPN")
 
 
-def argument_ranges(tok: Token) -> list[tuple[int, int]]:
-    """Character ranges of an argument phrase: its subtree minus clauses and location phrases."""
+def argument_tokens(tok: Token) -> list[Token]:
+    """The tokens of an argument phrase: its subtree minus clauses and location phrases."""
     skip: set[int] = set()
     for child in tok.children:
         if (
@@ -468,9 +482,47 @@ def argument_ranges(tok: Token) -> list[tuple[int, int]]:
             _clausal(t) or (t.dep_ == "prep" and t.lower_ in LOCATION_PREPS)
         ):
             skip.update(x.i for x in t.subtree)
-    ranges: list[tuple[int, int]] = []
+    return [t for t in tok.subtree if t.i not in skip]
+
+
+def argument_ranges(tok: Token) -> list[tuple[int, int]]:
+    """Character ranges of an argument phrase, one a token (see :func:`argument_tokens`)."""
+    return [(t.idx, t.idx + len(t.text)) for t in argument_tokens(tok)]
+
+
+EDGE_PUNCT = frozenset({"PUNCT", "CCONJ"})
+
+
+PHRASE_CUTS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "parataxis"})
+"""Dependents that end a phrase as written: clauses and coordinated phrases."""
+
+
+def argument_extent(tok: Token) -> tuple[int, int]:
+    """Character range of the argument phrase as written (``the Croatian government's
+    request``, ``the U.S. Embassy in Athens``): the unbroken run of the head word's subtree
+    around it without clauses or conjuncts, and without punctuation at either edge."""
+    skip: set[int] = set()
     for t in tok.subtree:
-        if t.i in skip:
-            continue
-        ranges.append((t.idx, t.idx + len(t.text)))
-    return ranges
+        if t.i != tok.i and t.i not in skip and t.dep_ in PHRASE_CUTS:
+            skip.update(x.i for x in t.subtree)
+    own = {t.i for t in tok.subtree} - skip
+    lo = hi = tok.i
+    while lo - 1 in own:
+        lo -= 1
+    while hi + 1 in own:
+        hi += 1
+    doc = tok.doc
+    while lo < tok.i and doc[lo].pos_ in EDGE_PUNCT:
+        lo += 1
+    while hi > tok.i and (doc[hi].pos_ in EDGE_PUNCT or doc[hi].dep_ in ("prep", "case")):
+        hi -= 1
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def depth(tok: Token, sent: SpacySpan) -> int:
+    """Number of heads between ``tok`` and the root of its sentence (the root is 0)."""
+    steps = 0
+    while tok.head.i != tok.i and sent.start <= tok.head.i < sent.end and steps < 64:
+        tok = tok.head
+        steps += 1
+    return steps
