@@ -3,9 +3,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TRAIN_STAMP := $(VENV)/.installed-train
+RAY_STAMP := $(VENV)/.installed-ray
 DEMO_OUT := demo-output
 
-.PHONY: install demo test lint typecheck pytest chromium quality bench clean
+.PHONY: install extras demo test lint typecheck pytest chromium quality bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -19,6 +21,17 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt requirements-model
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Extras for the tests only, a stamp each: torch (training, the quality gate) and Ray (batch).
+$(TRAIN_STAMP): $(STAMP) requirements-train.txt
+	$(BIN)/python -m pip install --quiet -r requirements-train.txt
+	@touch $(TRAIN_STAMP)
+
+$(RAY_STAMP): $(STAMP) requirements-ray.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-ray.txt
+	@touch $(RAY_STAMP)
+
+extras: $(TRAIN_STAMP) $(RAY_STAMP)
 
 demo: install
 	@mkdir -p $(DEMO_OUT)
@@ -38,7 +51,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install chromium
+pytest: install extras chromium
 	$(BIN)/pytest -q
 
 # The browser tests (tests/browser, docs/web.md) drive Debian's Chromium, never a browser
@@ -57,6 +70,7 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/python benchmarks/bench_encoder.py
 	$(BIN)/python benchmarks/bench_analyze.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .mypy_cache .ruff_cache .pytest_cache

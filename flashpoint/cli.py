@@ -623,13 +623,14 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int, fast: bool, rea
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @_db_opt
 @click.option("--batch", type=click.IntRange(1, 100_000), default=100, show_default=True,
               help="Articles per transaction (each batch is stored whole or not at all).")
 @_busy_opt
 def load(files: tuple[str, ...], db: str | None, batch: int, busy_timeout: float) -> None:
-    """Store articles already analysed (JSON or JSONL output of `analyze`), without NLP.
+    """Store articles already analysed (JSON or JSONL output of `analyze`, or a `batch`
+    output folder), without NLP.
 
     Each record is validated against the flashpoint.article/1 schema; a bad
     record is one line on stderr and the rest goes on.
@@ -642,7 +643,9 @@ def load(files: tuple[str, ...], db: str | None, batch: int, busy_timeout: float
     from .store.ingest import load_files
 
     hooks = _index_hooks(Store)  # the tension index's per-day tables, same transaction
-    with Store.open(_db_path(db), busy_timeout=busy_timeout) as store:
+    with contextlib.ExitStack() as stack, \
+            Store.open(_db_path(db), busy_timeout=busy_timeout) as store:
+        files = tuple(_batch_folder_as_jsonl(f, stack) for f in files)
         stats = load_files(store, files, batch=batch, hooks=hooks,
                            on_problem=lambda e: _err(str(e)))
     _err(f"load: {stats.summary()}")
@@ -763,6 +766,22 @@ def serve(db: str | None, host: str, port: int) -> None:
 
 
 # --- batch runs at scale (docs/scale.md): a thin wrapper over flashpoint.scale.batch --------
+
+
+def _batch_folder_as_jsonl(path: str, stack: contextlib.ExitStack) -> str:
+    """``path``, or for a ``batch`` output folder a temporary JSONL file of its records."""
+    if not Path(path, "manifest.json").is_file() and not Path(path, "_done.jsonl").is_file():
+        return path
+    import tempfile
+
+    from .scale.batch import iter_records
+
+    fd, name = tempfile.mkstemp(prefix=f"{Path(path).name}-", suffix=".jsonl")
+    stack.callback(os.unlink, name)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        for record in iter_records(path):
+            fh.write(record + "\n")
+    return name
 
 
 @main.command()

@@ -33,7 +33,8 @@ can assert on the code rather than on the wording::
     │   └── LexiconError         (A440) the event lexicon file is malformed
     ├── OutputError              (O600) the output cannot be written
     │   └── OutputIsInput        (O601) ``-o`` would overwrite or be read as an input
-    └── StoreError               (S5xx) the corpus store failed (see docs/store.md)
+    ├── StoreError               (S5xx) the corpus store failed (see docs/store.md)
+    └── ServeError               (W600) ``flashpoint serve`` cannot start (see docs/web.md)
 
 An :class:`AnalysisError` never escapes :func:`flashpoint.pipeline.Pipeline.run`:
 it is recorded on the article as a :class:`flashpoint.model.Failure`.
@@ -210,6 +211,12 @@ class LexiconError(AnalysisError):
     """The event lexicon file is malformed (unknown category, duplicate trigger...)."""
 
     code = "A440"
+
+
+class WeightsError(AnalysisError):
+    """A model's weights file is missing or was trained for other inputs (genre, frames)."""
+
+    code = "A450"
 
 
 class DatasetMissing(FlashpointError):

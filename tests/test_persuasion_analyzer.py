@@ -6,6 +6,7 @@ import pytest
 from spacy.language import Language
 
 from flashpoint.analyzers import persuasion, registry
+from flashpoint.analyzers.persuasion.frames import FRAMES
 from flashpoint.analyzers.persuasion.techniques import DEFINITIONS
 from flashpoint.model import Article
 from flashpoint.pipeline import Pipeline, select
@@ -22,7 +23,8 @@ OPINION = (
 
 
 def run(nlp: Language, text: str, **meta: str) -> Article:
-    pipe = Pipeline(select(registry(plugins=False), ["persuasion"]), nlp=nlp)
+    # sentence_scores as in the default pipeline: genre reads the sentences' subjectivity
+    pipe = Pipeline(select(registry(plugins=False), ["sentence_scores", "persuasion"]), nlp=nlp)
     from flashpoint.model import Metadata
 
     (article,) = pipe.run([Article(text=text, source="test", metadata=Metadata(**meta))])
@@ -69,6 +71,10 @@ def test_genre_and_frames(nlp: Language) -> None:
     assert reporting.genre is not None and reporting.genre.label == "reporting"
     satire = run(nlp, OPINION, outlet="The Onion")
     assert satire.genre is not None and satire.genre.label == "satire"
+    for art in (article, reporting):
+        for frame in art.frames:
+            assert frame.label in FRAMES and 0.0 <= frame.score <= 1.0
+            assert all(art.text[c.start : c.end] == c.text for c in frame.cues)
 
 
 @pytest.mark.parametrize(

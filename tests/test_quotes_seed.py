@@ -9,6 +9,7 @@ from spacy.language import Language
 
 from flashpoint import nlp as backbone
 from flashpoint.analyzers import quotes as analyzer
+from flashpoint.analyzers.quotes.speakers import heading_line
 from flashpoint.model import Quote
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_843b72bb4479b4ea.txt"
@@ -52,3 +53,15 @@ def test_quotes_seed_vague_media_claim(seed_quotes: tuple[Quote, ...]) -> None:
              and q.cue.text == "claimed"]
     assert len(media) == 1
     assert media[0].content.text.startswith("Moscow")
+
+
+@pytest.mark.model
+def test_quotes_seed_headings_and_abstract_speakers(seed_quotes: tuple[Quote, ...]) -> None:
+    """Issue 20: no quote from a subheading, no abstract noun phrase as a speaker."""
+    text = SEED.read_text(encoding="utf-8")
+    assert seed_quotes, "the seed article has quotes"
+    for q in seed_quotes:
+        assert q.cue is not None and not heading_line(text, q.cue.start), q.cue
+        said_by = q.speaker.text.text if q.speaker.text else ""
+        assert not said_by.startswith(("NATO", "The first cracks")), said_by
+        assert "tandem" not in said_by, said_by

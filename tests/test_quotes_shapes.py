@@ -205,7 +205,8 @@ def test_quotes_degenerate_text_does_not_crash(nlp: Language, text: str) -> None
 
 @pytest.mark.model
 def test_quotes_name_colon_lines_but_not_labels(nlp: Language) -> None:
-    text = ("Zelensky: ‘We will not trade territory for peace’\n\n"
+    text = ("Zelensky: ‘Not One Village for a Ceasefire’\n\n"
+            "Zelensky: ‘We will not trade territory for peace.’\n\n"
             "Note: this story has been updated.\n\n"
             "Lukashenko: Minsk is ready to host new talks.\n\n"
             "Border Crossings: The Next Bargaining Chip?\n\n"
@@ -213,6 +214,7 @@ def test_quotes_name_colon_lines_but_not_labels(nlp: Language) -> None:
     qs = run(nlp, text)
     direct = find(qs, "We will not trade territory")
     assert direct.kind == "direct" and direct.speaker.name == "Zelensky"
+    assert not [q for q in qs if "One Village" in q.content.text]  # a headline: never a quote
     assert find(qs, "Minsk is ready").speaker.name == "Lukashenko"
     assert not [q for q in qs if "story has been updated" in q.content.text]
     assert not [q for q in qs if "Bargaining Chip" in q.content.text]  # a subheading

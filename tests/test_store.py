@@ -5,6 +5,7 @@ Articles are built by hand (no NLP), so these tests are fast.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import subprocess
@@ -481,3 +482,40 @@ def test_store_actor_filter_strategies_agree(tmp_path: Path) -> None:
                         f"SELECT a.id FROM articles a WHERE {where}", params)})
                 assert got[0] == got[1], actor
                 assert {r["id"] for r in search(s, f)} == got[0]
+
+
+# --- schema version 2: main events and argument spans -----------------------------------------
+
+
+def test_store_keeps_main_flag_and_argument_spans(store: Store) -> None:
+    text = WIRE[0]
+    sentence = Span.of(text, 0, text.find(".") + 1)
+    arm = text.find("Armenia")
+    event = Event(source="AZE", target="ARM", category="ACCUSE", quad_class="verbal_conflict",
+                  intensity=-2.0, mode="actual", main=True,
+                  evidence=Evidence(trigger=Span.of(text, 11, 19), sentence=sentence,
+                                    source=Span.of(text, 0, 10),
+                                    target=Span.of(text, arm, arm + 7)))
+    store.add(dataclasses.replace(make(text), events=(event,)))
+    row = store.query("SELECT main, source_start, source_end, source_text, target_text "
+                      "FROM events")[0]
+    assert row == {"main": 1, "source_start": 0, "source_end": 10, "source_text": "Azerbaijan",
+                   "target_text": "Armenia"}
+
+
+def test_store_migrates_a_version_1_database(tmp_path: Path) -> None:
+    from flashpoint.store.schema import APPLICATION_ID, MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    for sql in MIGRATIONS[1]:
+        conn.execute(sql)
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.execute("PRAGMA user_version=1")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as s:
+        assert s.query("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION >= 2
+        s.add(make(WIRE[1]))
+        assert s.query("SELECT main, source_text FROM events") == [
+            {"main": 0, "source_text": None}]

@@ -26,6 +26,8 @@ EvaluationFunc = Callable[..., dict[str, Any]]
 EVALUATIONS: dict[str, str] = {
     # name -> "module:function" (imported lazily; evaluations may pull heavy deps)
     "techniques": "flashpoint.evaluation.techniques:run",
+    "genre": "flashpoint.evaluation.genre_frames:run_genre",
+    "frames": "flashpoint.evaluation.genre_frames:run_frames",
     "claims": "flashpoint.evaluation.claims:run",
     "actors": "flashpoint.evaluation.actors:run",
     "events": "flashpoint.evaluation.events:run",

@@ -1,8 +1,9 @@
 """The corpus store: analysed articles in one SQLite database, deduplicated and searchable.
 
 Importing this package loads no NLP model: the analysis is handed to
-:func:`flashpoint.store.ingest.ingest` by :func:`flashpoint.runner.ingest_paths`. The contract with upper layers (table names, :class:`Store`
-methods, hooks) is documented in ``docs/store.md``::
+:func:`flashpoint.store.ingest.ingest` by :func:`flashpoint.runner.ingest_paths`. The
+contract with upper layers (table names, :class:`Store` methods, hooks) is documented in
+``docs/store.md``::
 
     from flashpoint.store import Store
 

@@ -467,7 +467,7 @@ class Store:
         seq = int(cur.lastrowid or 0)
         c.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?,?,?)",
                   (seq, head["title"] or "", head["text"]))
-        c.executemany(f"INSERT INTO events VALUES ({','.join('?' * 19)})", rows.events)
+        c.executemany(f"INSERT INTO events VALUES ({','.join('?' * 26)})", rows.events)
         c.executemany(f"INSERT OR IGNORE INTO quotes VALUES ({','.join('?' * 15)})", rows.quotes)
         c.executemany(f"INSERT INTO claims VALUES ({','.join('?' * 12)})", rows.claims)
         c.executemany("INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?,?)", rows.actors)

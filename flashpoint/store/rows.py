@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from ..model import Article, article_to_json
+from ..model import Article, Span, article_to_json
 
 Row = tuple[Any, ...]
 MIN_YEAR = 1900
@@ -137,7 +137,8 @@ def article_rows(a: Article, *, source: str, cluster_id: str, ingested_at: str,
         t, s = e.evidence.trigger, e.evidence.sentence
         rows.events.append((f"{a.id}:{i}", a.id, i, e.source, e.target, e.category, e.quad_class,
                             e.intensity, e.mode, e.quote, t.start, t.end, t.text, s.start, s.end,
-                            day, m.outlet, cluster_id, genre))
+                            day, m.outlet, cluster_id, genre, int(e.main),
+                            *_span_columns(e.evidence.source), *_span_columns(e.evidence.target)))
     for i, q in enumerate(a.quotes):
         sp = q.speaker
         rows.quotes.append((a.id, q.id, i, q.kind, q.content.start, q.content.end, q.content.text,
@@ -154,3 +155,8 @@ def article_rows(a: Article, *, source: str, cluster_id: str, ingested_at: str,
             rows.mentions.append((a.id, actor.id, i, mention.start, mention.end, mention.text,
                                   mention.via, mention.head, actor.kind, actor.belongs_to))
     return rows
+
+
+def _span_columns(span: Span | None) -> tuple[int | None, int | None, str | None]:
+    """``(start, end, text)`` of an optional span, for three nullable columns."""
+    return (span.start, span.end, span.text) if span else (None, None, None)

@@ -139,7 +139,19 @@ _V1 = (
         tokenize='unicode61 remove_diacritics 2')""",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1}
+_V2 = (
+    # The events analyzer marks each sentence's main event and keeps the argument spans as
+    # written (issue 20): NULL spans where the event has none, main 0 in rows of version 1.
+    "ALTER TABLE events ADD COLUMN main INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE events ADD COLUMN source_start INTEGER",
+    "ALTER TABLE events ADD COLUMN source_end INTEGER",
+    "ALTER TABLE events ADD COLUMN source_text TEXT",
+    "ALTER TABLE events ADD COLUMN target_start INTEGER",
+    "ALTER TABLE events ADD COLUMN target_end INTEGER",
+    "ALTER TABLE events ADD COLUMN target_text TEXT",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 CORE_TABLES = frozenset({

@@ -432,7 +432,7 @@ def import_torch(task: str, seed: int) -> Any:
         import torch
     except ImportError:
         raise TrainingToolMissing(
-            f"{task} needs torch==2.13.0 (`pip install -r requirements-dev.txt`); "
+            f"{task} needs torch==2.13.0 (`pip install -r requirements-train.txt`); "
             "run time never needs it"
         ) from None
     torch.set_num_threads(1)

@@ -7,10 +7,11 @@
   question in the author's voice is labelled Doubt. ``score`` is the label's
   probability (at least 0.5 for such a question) times the span's confidence
   (the span head's mean token probability, or a fixed prior for rule spans).
-- ``genre``: opinion, reporting or satire from hand-weighted cues (see
+- ``genre``: opinion or reporting from learned weights over author's-voice and
+  attribution cues, satire from declared markers (see
   :mod:`flashpoint.analyzers.persuasion.genre`).
-- ``frames``: lexicon-based frames with their cue spans (see
-  :mod:`flashpoint.analyzers.persuasion.frames`).
+- ``frames``: the 14 SemEval-2023 frames assigned to the article, each with its
+  probability and cue sentences (see :mod:`flashpoint.analyzers.persuasion.frames`).
 """
 
 from __future__ import annotations
@@ -141,8 +142,9 @@ def persuasion(inp: AnalysisInput) -> Mapping[str, Any]:
     segments = segments_of(inp)
     use_encoder = inp.options_as(PersuasionOptions).encoder
     techniques = find_techniques(text, segments, _inside_quotes(article), use_encoder)
-    genre = genre_rules.classify(text, segments, article, techniques)
-    return {"techniques": techniques, "genre": genre, "frames": frame_rules.detect(text)}
+    genre = genre_rules.classify(article, segments)
+    frames = frame_rules.detect(text, segments, use_encoder)
+    return {"techniques": techniques, "genre": genre, "frames": frames}
 
 
 ANALYZER = Analyzer(

@@ -1,77 +1,130 @@
-"""Frames: which lenses the text uses (conflict, security, economic, morality, ...).
+"""Frames: which of the 14 frames of the Policy Frames Codebook an article draws on.
 
-A lexicon-based detector after Semetko and Valkenburg's (2000) generic news
-frames (conflict, human interest, economic consequences, morality,
-responsibility) plus security, the dominant lens of geopolitical news. Each
-frame has a list of cue words and phrases (written for flashpoint); a frame is
-reported when at least :data:`MIN_CUES` cues occur, with up to
-:data:`MAX_CUE_SPANS` cue spans as evidence. ``score`` is the frame's share of
-all frame cues in the text, so the scores of one article sum to at most 1.
-This is a shallow signal: cue words show what vocabulary a text draws on, not
-how it argues.
+Labels are the frame names of SemEval-2023 Task 3 subtask 2 (multi-label per
+article; Card et al.'s Policy Frames Codebook). One logistic regression per
+frame reads the article's vector, the mean over its sentences of each
+sentence's mean-pooled MiniLM states of layers 4 and 5 (the states that
+``sentence_scores`` has already computed: :func:`flashpoint.encoder.sentence_states`
+is memoised, so frames add no encoder pass). A frame is listed when its
+probability reaches the frame's threshold (chosen by cross-validation on the
+training articles); ``score`` is that probability. Because the model is linear
+in the mean of the sentence vectors, the article's logit is the mean of the
+sentences' logits, and the ``cues`` are the sentences that push the frame most
+(up to :data:`MAX_CUES`). Trained by ``scripts/train_genre_frames.py``; weights
+in ``flashpoint/data/persuasion/frames.npz``. Without the encoder (``--fast``,
+or the MiniLM package missing) no frames are listed.
 """
 
 from __future__ import annotations
 
-import re
+import functools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
+from ... import encoder
+from ...errors import WeightsError
 from ...model import Frame, Span
 
-MIN_CUES = 2
-MAX_CUE_SPANS = 8
-
-LEXICON: dict[str, tuple[str, ...]] = {
-    "conflict": (
-        "war", "wars", "clash", "clashes", "confrontation", "conflict", "conflicts", "fight",
-        "fighting", "rival", "rivals", "rivalry", "hostile", "hostility", "tensions",
-        "escalation", "escalate", "attack", "attacks", "offensive", "retaliate", "retaliation",
-        "dispute", "feud", "provocation", "standoff", "battle",
-    ),
-    "security": (
-        "military", "troops", "army", "missile", "missiles", "nuclear", "weapons", "defence",
-        "defense", "security", "terror", "terrorist", "terrorism", "border", "borders",
-        "intelligence", "drone", "drones", "bases", "naval", "air force", "deterrence",
-        "nato", "alliance", "threat", "threats", "sanctions",
-    ),
-    "economic": (
-        "economy", "economic", "trade", "tariff", "tariffs", "oil", "gas", "pipeline",
-        "investment", "investors", "market", "markets", "prices", "inflation", "budget",
-        "billion", "million", "exports", "imports", "stake", "corridor", "revenue", "jobs",
-        "growth", "debt", "currency", "logistics", "resources",
-    ),
-    "morality": (
-        "moral", "immoral", "evil", "shameful", "justice", "injustice", "betrayal", "betray",
-        "honour", "honor", "duty", "sin", "values", "righteous", "crime", "crimes", "atrocity",
-        "atrocities", "innocent", "guilt", "disgrace", "hypocrisy",
-    ),
-    "responsibility": (
-        "blame", "blamed", "responsible", "responsibility", "accountable", "fault", "caused",
-        "to blame", "must act", "failed to", "failure", "obligation", "obligations",
-        "held accountable", "negligence",
-    ),
-    "human_interest": (
-        "civilians", "civilian", "casualties", "victims", "families", "children", "refugees",
-        "suffering", "displaced", "wounded", "killed", "homes", "grief", "humanitarian",
-    ),
-}
-
-_PATTERNS = {
-    frame: re.compile(
-        r"\b(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + r")\b",
-        re.IGNORECASE,
-    )
-    for frame, cues in LEXICON.items()
-}
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "persuasion"
+MODEL_PATH = DATA_DIR / "frames.npz"
+LAYERS = (4, 5)
+MAX_SENTENCES = 400
+"""Only an article's first sentences are read (bounded time, as ``sentence_scores``)."""
+MAX_CUES = 2
+MIN_CUE_WORDS = 6
+"""A cue sentence has at least this many words (not a dateline, byline or share button)."""
+FRAMES = (
+    "Economic", "Capacity_and_resources", "Morality", "Fairness_and_equality",
+    "Legality_Constitutionality_and_jurisprudence", "Policy_prescription_and_evaluation",
+    "Crime_and_punishment", "Security_and_defense", "Health_and_safety", "Quality_of_life",
+    "Cultural_identity", "Public_opinion", "Political", "External_regulation_and_reputation",
+)
+"""The 14 frame labels, as SemEval-2023 Task 3 spells them."""
 
 
-def detect(text: str) -> tuple[Frame, ...]:
-    """Frames of ``text`` with at least :data:`MIN_CUES` cues, most cued first."""
-    hits = {frame: list(p.finditer(text)) for frame, p in _PATTERNS.items()}
-    total = sum(len(v) for v in hits.values())
+def sentence_vectors(texts: Sequence[str]) -> F32:
+    """Each sentence's word-piece mean of its layer-4 and layer-5 states, side by side."""
+    width = encoder.HIDDEN * len(LAYERS)
+    if not texts:
+        return np.zeros((0, width), dtype=np.float32)
+    rows = [s.states.mean(axis=0) if len(s.states) else np.zeros(width, np.float32)
+            for s in encoder.sentence_states(texts, keep=LAYERS)]
+    return np.stack(rows).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class FramesModel:
+    """One logistic regression per frame on the article vector (standardisation folded in)."""
+
+    coef: F32
+    """(frames, 768)."""
+    intercept: F64
+    threshold: F64
+    meta: dict[str, object]
+
+    def probabilities(self, article_vector: F32) -> F64:
+        z = article_vector.astype(np.float64) @ self.coef.T.astype(np.float64) + self.intercept
+        out: F64 = 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+        return out
+
+    def save(self, path: Path) -> None:
+        meta = {"frames": list(FRAMES), "layers": list(LAYERS), **self.meta}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, coef=self.coef.astype(np.float32),
+                            intercept=self.intercept.astype(np.float64),
+                            threshold=self.threshold.astype(np.float64),
+                            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+
+    @classmethod
+    def load(cls, path: Path) -> FramesModel:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode())
+            arrays = (np.asarray(data["coef"], np.float32), np.asarray(data["intercept"]),
+                      np.asarray(data["threshold"]))
+        if tuple(meta.pop("frames")) != FRAMES or tuple(meta.pop("layers")) != LAYERS:
+            raise WeightsError(f"frames model {path} was trained on other labels or layers; "
+                             "retrain it with `python scripts/train_genre_frames.py`")
+        return cls(coef=arrays[0], intercept=arrays[1].astype(np.float64),
+                   threshold=arrays[2].astype(np.float64), meta=meta)
+
+
+@functools.lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> FramesModel:
+    """The committed frames model (cached per process)."""
+    if not path.exists():
+        raise WeightsError(f"frames model {path} is missing; run "
+                                "`python scripts/train_genre_frames.py`")
+    return FramesModel.load(path)
+
+
+def _cues(text: str, segments: Sequence[tuple[int, int]], contributions: F64) -> tuple[Span, ...]:
+    order = np.argsort(-contributions, kind="stable")
+    picked = [int(k) for k in order
+              if len(text[segments[k][0]:segments[k][1]].split()) >= MIN_CUE_WORDS][:MAX_CUES]
+    return tuple(Span.of(text, *segments[k]) for k in sorted(picked))
+
+
+def detect(text: str, segments: Sequence[tuple[int, int]], use_encoder: bool = True,
+           model: FramesModel | None = None) -> tuple[Frame, ...]:
+    """The frames assigned to ``text``, most probable first, each with its cue sentences."""
+    segments = list(segments)[:MAX_SENTENCES]
+    if not segments or not use_encoder or not encoder.available():
+        return ()
+    model = model or load_model()
+    vectors = sentence_vectors([text[s:e] for s, e in segments])
+    probs = model.probabilities(vectors.mean(axis=0))
     frames = []
-    for frame, found in hits.items():
-        if len(found) < MIN_CUES:
+    for j in np.argsort(-probs, kind="stable"):
+        if probs[j] < model.threshold[j]:
             continue
-        cues = tuple(Span.of(text, m.start(), m.end()) for m in found[:MAX_CUE_SPANS])
-        frames.append(Frame(label=frame, score=round(len(found) / total, 3), cues=cues))
-    return tuple(sorted(frames, key=lambda f: (-f.score, f.label)))
+        contributions = vectors.astype(np.float64) @ model.coef[j].astype(np.float64)
+        frames.append(Frame(label=FRAMES[j], score=round(float(probs[j]), 3),
+                            cues=_cues(text, segments, contributions)))
+    return tuple(frames)

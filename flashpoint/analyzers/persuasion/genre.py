@@ -1,32 +1,48 @@
-"""Genre: is the piece opinion, reporting or satire? Hand-weighted cues, no training data.
+"""Genre: is the piece opinion, reporting or satire?
 
-What separates the genres (Biber's register features; Krestel et al. on opinion
-in news; the satire literature):
+Opinion vs reporting is a balanced logistic regression over fourteen
+author's-voice and attribution cues, trained on the opinion and reporting
+articles of SemEval-2023 Task 3 English subtask 1 (``flashpoint/train/genre_frames.py``,
+``scripts/train_genre_frames.py``; weights in ``flashpoint/data/persuasion/genre.npz``).
+Balanced class weights put the decision at equal priors: the training split is
+90% opinion, real feeds are mostly reporting. The cues (see :data:`FEATURES`):
 
 - **opinion** speaks in the author's voice: first and second person outside
   quotations, questions and exclamations, evaluative words, obligation modals
-  ("should", "must"), certainty boosters, and many loaded-language spans;
+  ("should", "must"), subjective sentences (``Sentence.subjectivity`` from
+  ``sentence_scores``);
 - **reporting** attributes: reporting verbs ("said", "according to"), a high
-  share of quoted text, datelines, numbers and dates;
-- **satire** imitates reporting but declares itself: a known satirical outlet
-  (metadata), an explicit "satire" label, or stock satirical phrasings
-  ("area man", "nation's"). Without such markers satire reads as reporting or
-  opinion: we do not guess at irony.
+  share of quoted text, datelines, numbers, check-worthy factual sentences.
 
-Each cue is a rate per sentence (of author-voice text where relevant); the
-opinion-vs-reporting score is a logistic function of their weighted sum with
-weights set by hand (see :data:`WEIGHTS`), checked on the hand-labelled
-development set ``tests/data/persuasion_genre.jsonl``.
+**Satire** is not learned (the training split has three satire articles, none
+of them marked as such): it is declared, not guessed, by a known satirical
+outlet in the metadata, an explicit "satire" label near the start or end, or
+stock satirical phrasings ("area man", "at press time"). Irony without such
+markers reads as opinion or reporting.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from ...model import Article, Genre, Technique
+import numpy as np
+import numpy.typing as npt
+
+from ...errors import WeightsError
+from ...model import Article, Genre
+
+F64 = npt.NDArray[np.float64]
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "persuasion"
+MODEL_PATH = DATA_DIR / "genre.npz"
+RATE_CAP = 3.0
+"""Per-sentence cue rates are clipped here (three questions in two lines are not 50x opinion)."""
+SATIRE_THRESHOLD = 0.6
 
 
 def _words(text: str) -> frozenset[str]:
@@ -53,12 +69,12 @@ _FIRST_PL = _words("we us our ours ourselves let's let’s")
 _SECOND = _words("you your yours yourself yourselves")
 _MODAL = _words("should must ought shouldn't shouldn’t mustn't")
 _BOOSTERS = _words(
-        "clearly obviously surely undoubtedly certainly undeniably frankly simply truly "
-        "absurd disgraceful shameful outrageous reckless foolish cynical pathetic "
-        "brilliant naive scandalous appalling ridiculous grotesque hypocritical cowardly "
-        "shameless dangerous disastrous wise admirable courageous deplorable sheer "
-        "utterly"
-    )
+    "clearly obviously surely undoubtedly certainly undeniably frankly simply truly "
+    "absurd disgraceful shameful outrageous reckless foolish cynical pathetic "
+    "brilliant naive scandalous appalling ridiculous grotesque hypocritical cowardly "
+    "shameless dangerous disastrous wise admirable courageous deplorable sheer "
+    "utterly"
+)
 _ATTRIBUTION = re.compile(
     r"\b(?:said|says|told|according to|announced|stated|added|confirmed|reported|"
     r"declined to comment|spokesman|spokeswoman|spokesperson|press conference|statement)\b",
@@ -69,58 +85,76 @@ _DATELINE = re.compile(
 )
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
-WEIGHTS: dict[str, float] = {
-    "first_sg": 2.5, "first_pl": 1.5, "second": 1.5, "question": 2.5, "exclaim": 2.0,
-    "booster": 1.5, "modal": 1.5, "loaded": 1.0,
-    "attribution": -2.5, "quoted": -2.5, "dateline": -1.5, "numbers": -0.4,
-}
-BIAS = -0.3
-
-
-@dataclass(frozen=True, slots=True)
-class Cues:
-    """Per-sentence rates of the genre cues (``quoted`` is a share of characters)."""
-
-    rates: dict[str, float]
-    satire: float
+FEATURES = (
+    "first_sg", "first_pl", "second", "question", "exclaim", "booster", "modal",
+    "attribution", "dateline", "numbers", "quoted", "subjectivity", "subjective_share",
+    "checkworthiness",
+)
+"""The model's inputs, in order: cue rates per sentence (author's voice where it
+matters, clipped at :data:`RATE_CAP`), the share of characters inside quotation
+marks or quotes, the mean sentence subjectivity, the share of sentences with
+subjectivity above 0.5, and the mean check-worthiness. The article's length is not
+an input: in the training split longer articles are more often reporting, and the
+feature turned short wire reports into opinion."""
 
 
 def author_voice(text: str, quotes: Sequence[tuple[int, int]] = ()) -> str:
     """``text`` with quoted passages blanked out (offsets kept)."""
     chars = list(text)
-    zones = [(m.start(), m.end()) for m in _QUOTED.finditer(text)] + list(quotes)
-    for s, e in zones:
+    for s, e in quoted_zones(text, quotes):
         chars[s:e] = " " * (e - s)
     return "".join(chars)
 
 
-def cues(text: str, segments: Sequence[tuple[int, int]], article: Article | None,
-         techniques: Sequence[Technique]) -> Cues:
-    quotes = [(q.content.start, q.content.end) for q in article.quotes] if article else []
+def quoted_zones(text: str, quotes: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Passages inside quotation marks, and the quotes found by ``quotes.v1``."""
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)] + list(quotes)
+
+
+def _quoted_share(text: str, zones: Sequence[tuple[int, int]]) -> float:
+    inside = np.zeros(len(text), dtype=bool)
+    for s, e in zones:
+        inside[s:e] = True
+    return float(inside.sum()) / max(1, len(text.strip()))
+
+
+def _scores(article: Article, name: str) -> F64:
+    values = [getattr(s, name) for s in article.sentences]
+    return np.asarray([v for v in values if v is not None] or [np.nan], dtype=np.float64)
+
+
+def features(article: Article, segments: Sequence[tuple[int, int]]) -> F64:
+    """The :data:`FEATURES` of ``article`` (its quotes and sentence scores included).
+
+    The three sentence-score features are NaN when the sentences carry no scores
+    (``sentence_scores`` did not run); :meth:`GenreModel.probability` then uses
+    their training means.
+    """
+    text = article.text
+    quotes = [(q.content.start, q.content.end) for q in article.quotes]
+    zones = quoted_zones(text, quotes)
     own = author_voice(text, quotes)
     words = [w.lower() for w in _WORD.findall(own)]
     n = max(1, len(segments))
     own_sentences = [own[s:e].strip() for s, e in segments]
-    loaded = sum(1 for t in techniques if t.technique in {"Loaded_Language",
-                                                          "Name_Calling,Labeling"})
-    rates = {
-        "first_sg": sum(w in _FIRST_SG for w in words) / n,
-        "first_pl": sum(w in _FIRST_PL for w in words) / n,
-        "second": sum(w in _SECOND for w in words) / n,
-        "question": sum(s.endswith("?") for s in own_sentences) / n,
-        "exclaim": sum(s.endswith("!") for s in own_sentences) / n,
-        "booster": sum(w in _BOOSTERS for w in words) / n,
-        "modal": sum(w in _MODAL for w in words) / n,
-        "loaded": loaded / n,
-        "attribution": len(_ATTRIBUTION.findall(text)) / n,
-        "quoted": 1.0 - len(own.strip()) / max(1, len(text.strip())),
-        "dateline": float(bool(_DATELINE.match(text))),
-        "numbers": len(_NUMBER.findall(text)) / n,
-    }
-    return Cues(rates, _satire(text, article))
+    rates = [
+        sum(w in _FIRST_SG for w in words), sum(w in _FIRST_PL for w in words),
+        sum(w in _SECOND for w in words), sum(s.endswith("?") for s in own_sentences),
+        sum(s.endswith("!") for s in own_sentences), sum(w in _BOOSTERS for w in words),
+        sum(w in _MODAL for w in words), len(_ATTRIBUTION.findall(text)),
+    ]
+    subjectivity = _scores(article, "subjectivity")
+    subjective = float((subjectivity > 0.5).mean()) if not np.isnan(subjectivity[0]) else np.nan
+    out = [min(r / n, RATE_CAP) for r in rates] + [
+        float(bool(_DATELINE.match(text))), min(len(_NUMBER.findall(text)) / n, RATE_CAP),
+        _quoted_share(text, zones), float(subjectivity.mean()), subjective,
+        float(_scores(article, "checkworthiness").mean()),
+    ]
+    return np.asarray(out, dtype=np.float64)
 
 
-def _satire(text: str, article: Article | None) -> float:
+def satire_score(text: str, article: Article | None) -> float:
+    """Strength of declared satire markers in [0, 1] (outlet, self-label, stock phrases)."""
     score = 0.0
     if article is not None:
         where = f"{article.metadata.outlet or ''} {article.metadata.url or ''}".lower()
@@ -132,20 +166,60 @@ def _satire(text: str, article: Article | None) -> float:
     return min(1.0, score)
 
 
-def opinion_probability(c: Cues) -> float:
-    z = BIAS + sum(WEIGHTS[k] * min(v, 3.0) for k, v in c.rates.items())
-    return 1.0 / (1.0 + math.exp(-z))
+@dataclass(frozen=True)
+class GenreModel:
+    """Logistic regression P(opinion) over :data:`FEATURES` (standardisation folded in)."""
+
+    coef: F64
+    intercept: float
+    means: F64
+    """Training mean of each feature, used in place of a missing (NaN) one."""
+    meta: dict[str, object]
+
+    def probability(self, x: F64) -> float:
+        """P(opinion) for one row of :data:`FEATURES`."""
+        x = np.where(np.isnan(x), self.means, x)
+        z = float(x @ self.coef) + self.intercept
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def save(self, path: Path) -> None:
+        meta = {"features": list(FEATURES), "intercept": self.intercept, **self.meta}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, coef=self.coef.astype(np.float64),
+                            means=self.means.astype(np.float64),
+                            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+
+    @classmethod
+    def load(cls, path: Path) -> GenreModel:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode())
+            coef = np.asarray(data["coef"], dtype=np.float64)
+            means = np.asarray(data["means"], dtype=np.float64)
+        if tuple(meta.pop("features")) != FEATURES:
+            raise WeightsError(f"genre model {path} was trained on other features; retrain it "
+                             "with `python scripts/train_genre_frames.py`")
+        return cls(coef=coef, intercept=float(meta.pop("intercept")), means=means, meta=meta)
 
 
-def classify(text: str, segments: Sequence[tuple[int, int]], article: Article | None = None,
-             techniques: Sequence[Technique] = ()) -> Genre | None:
-    """The genre of ``text`` with a score in [0.5, 1]; ``None`` for text without sentences."""
+@functools.lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> GenreModel:
+    """The committed genre model (cached per process)."""
+    if not path.exists():
+        raise WeightsError(f"genre model {path} is missing; run "
+                                "`python scripts/train_genre_frames.py`")
+    return GenreModel.load(path)
+
+
+def classify(article: Article, segments: Sequence[tuple[int, int]],
+             model: GenreModel | None = None) -> Genre | None:
+    """The genre of ``article`` with a score in [0.5, 1]; ``None`` for text without sentences."""
+    text = article.text
     if not segments or not text.strip():
         return None
-    c = cues(text, segments, article, techniques)
-    if c.satire >= 0.6:
-        return Genre(label="satire", score=round(0.5 + c.satire / 2, 3))
-    p = opinion_probability(c)
+    satire = satire_score(text, article)
+    if satire >= SATIRE_THRESHOLD:
+        return Genre(label="satire", score=round(0.5 + satire / 2, 3))
+    p = (model or load_model()).probability(features(article, segments))
     if p >= 0.5:
         return Genre(label="opinion", score=round(p, 3))
     return Genre(label="reporting", score=round(1 - p, 3))

@@ -41,7 +41,7 @@ from spacy.tokens import Doc, Token
 
 from ...model import Actor, Quote, QuoteKind, Span, Speaker, VagueKind
 from ...pipeline import AnalysisInput, Analyzer
-from . import rules
+from . import rules, speakers
 from .features import (
     CUE_POS,
     Candidate,
@@ -476,6 +476,24 @@ def make_speaker(
     return Speaker(text=span, name=name_text, actor=actor, descriptor=desc_span, vague=vague)
 
 
+def trustworthy(text: str, f: Found, exclude: set[int], res: Resolver) -> bool:
+    """Whether ``f`` may be listed under its speaker: not on a heading, a speaker that can speak.
+
+    A cue on a title or subheading line (:func:`speakers.heading_line`) gives no
+    quote, nor does a cue whose speaker's head is an abstract noun phrase
+    (``The first cracks in relations appeared after …``, see :func:`speakers.can_speak`).
+    """
+    if speakers.heading_line(text, f.cue.idx):
+        return False
+    head = f.source or source_token(f.cue)
+    if head is None or head.i in exclude:
+        return True
+    head = _on_cue_line(head, f.cue)
+    word = speakers.noun_head(head)
+    actor = res.actor_for(word.idx, word.idx + len(word.text)) is not None
+    return speakers.can_speak(head, actor, speakers.names_person(head))
+
+
 def _on_cue_line(head: Token, cue: Token) -> Token:
     """The highest token of ``head``'s subtree on the cue's line (headlines glued by the parser)."""
     text = doc_text(cue.doc)
@@ -702,6 +720,8 @@ def extract(
             continue
         cue_ids = cue_span_tokens(f.cue, f.content)
         exclude = set(f.content.tokens) | set(cue_ids)
+        if not trustworthy(text, f, exclude, res):
+            continue
         speaker = make_speaker(doc, text, f.cue, exclude, res, f.source)
         outlet = outlet_span(f.cue, f.content, exclude) or outlet_by_text(text, f.cue, chars[0][0])
         cue = Span.of(text, doc[cue_ids[0]].idx, doc[cue_ids[-1]].idx + len(doc[cue_ids[-1]]))
