@@ -28,6 +28,9 @@ How it works, on the spaCy parse:
    analyst``) are resolved to the nearest compatible earlier speaker or
    PERSON entity; vague sources (``experts say``, ``Russian media
    reported``) are marked with their kind.
+6. A quote a speaker page can trust (:mod:`.speakers`): a cue on a heading
+   (title or subheading line) gives no quote, and a speaker whose head is an
+   abstract noun phrase (``The first cracks in relations``) is no speaker.
 """
 
 from __future__ import annotations
@@ -476,22 +479,33 @@ def make_speaker(
     return Speaker(text=span, name=name_text, actor=actor, descriptor=desc_span, vague=vague)
 
 
-def trustworthy(text: str, f: Found, exclude: set[int], res: Resolver) -> bool:
-    """Whether ``f`` may be listed under its speaker: not on a heading, a speaker that can speak.
+STRONG_CUE = 0.7
+"""Cue score above which an attribution with an abstract speaker keeps its content (no speaker).
+
+Below it (``The first cracks in relations appeared after …`` scores about 0.4)
+the abstract subject is taken as a sign that nothing was said, and the
+attribution is dropped; above it (``said``, ``warned``) the words were
+attributed, only the speaker phrase is not one, so the quote stays unattributed.
+"""
+
+
+def trustworthy(text: str, f: Found, exclude: set[int], res: Resolver) -> str:
+    """``"heading"``, ``"abstract"`` or ``"ok"``: may ``f`` be listed under its speaker?
 
     A cue on a title or subheading line (:func:`speakers.heading_line`) gives no
-    quote, nor does a cue whose speaker's head is an abstract noun phrase
-    (``The first cracks in relations appeared after …``, see :func:`speakers.can_speak`).
+    quote (``"heading"``); a speaker whose head is an abstract noun phrase
+    (``The first cracks in relations``, see :func:`speakers.can_speak`) is no
+    speaker (``"abstract"``, see :data:`STRONG_CUE`).
     """
     if speakers.heading_line(text, f.cue.idx):
-        return False
+        return "heading"
     head = f.source or source_token(f.cue)
     if head is None or head.i in exclude:
-        return True
+        return "ok"
     head = _on_cue_line(head, f.cue)
     word = speakers.noun_head(head)
     actor = res.actor_for(word.idx, word.idx + len(word.text)) is not None
-    return speakers.can_speak(head, actor, speakers.names_person(head))
+    return "ok" if speakers.can_speak(head, actor, speakers.names_person(head)) else "abstract"
 
 
 def _on_cue_line(head: Token, cue: Token) -> Token:
@@ -720,9 +734,14 @@ def extract(
             continue
         cue_ids = cue_span_tokens(f.cue, f.content)
         exclude = set(f.content.tokens) | set(cue_ids)
-        if not trustworthy(text, f, exclude, res):
+        verdict = trustworthy(text, f, exclude, res)
+        if verdict == "heading" or (verdict == "abstract" and f.score < STRONG_CUE):
             continue
-        speaker = make_speaker(doc, text, f.cue, exclude, res, f.source)
+        speaker = (
+            Speaker()
+            if verdict == "abstract"
+            else make_speaker(doc, text, f.cue, exclude, res, f.source)
+        )
         outlet = outlet_span(f.cue, f.content, exclude) or outlet_by_text(text, f.cue, chars[0][0])
         cue = Span.of(text, doc[cue_ids[0]].idx, doc[cue_ids[-1]].idx + len(doc[cue_ids[-1]]))
         parts = tuple(Span.of(text, s, e) for s, e in chars) if len(chars) > 1 else ()
