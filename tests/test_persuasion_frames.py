@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -79,3 +80,21 @@ def test_model_round_trip(tmp_path: Path) -> None:
     v = rng.normal(size=768).astype(np.float32)
     assert np.allclose(back.probabilities(v), model.probabilities(v))
     assert back.meta["c"] == 0.01
+
+
+@pytest.mark.parametrize(("label", "valid"), [("Security_and_defense", True), ("conflict", False)])
+def test_schema_knows_the_14_labels(label: str, valid: bool) -> None:
+    import jsonschema
+
+    from flashpoint.model import Article, Frame, Span, article_to_json
+    from flashpoint.schema import validate
+
+    text = "Troops moved to the border on Monday."
+    frame = Frame(label=label, score=0.7, cues=(Span.of(text, 0, len(text)),))
+    data = json.loads(json.dumps(article_to_json(Article(text=text, source="t",
+                                                         frames=(frame,)))))
+    if valid:
+        validate(data)
+    else:
+        with pytest.raises(jsonschema.ValidationError):
+            validate(data)
