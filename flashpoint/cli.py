@@ -272,7 +272,7 @@ def eval_cmd(name: str, path: str | None, output: str | None) -> None:
     """Score an analyzer family on an annotated data set; prints JSON.
 
     NAME is one of the registered evaluations (actors, quotes, claims, events,
-    techniques). PATH defaults to the data set under ../shared/datasets.
+    techniques, genre, frames). PATH defaults to the data set under ../shared/datasets.
 
     \b
     Example:
