@@ -32,9 +32,8 @@ SETS = {
 
 @pytest.fixture(scope="module")
 def pipe(nlp: Language) -> Pipeline:
-    names = ["sentences", "sentence_scores", "persuasion"]
-    return Pipeline(select(registry(plugins=False), names), options={
-        "persuasion.v1": {"encoder": False}}, nlp=nlp)
+    names = ["sentences", "sentence_scores", "persuasion"]  # the encoder on: the model decides
+    return Pipeline(select(registry(plugins=False), names), nlp=nlp)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -79,6 +78,34 @@ def test_satire_outlet_from_metadata() -> None:
     article = Article(text=text, source="t", metadata=Metadata(url="https://babylonbee.com/x"))
     genre = G.classify(article, [(0, len(text))])
     assert genre is not None and genre.label == "satire"
+
+
+OPINION = ("Why do we keep rewarding failure? I think you should resign. We must stop this "
+           "absurd charade now! Anything less is simply a betrayal of us all.")
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in ".?!":
+            out.append((start, i + 1))
+            start = i + 2
+    return out
+
+
+def test_a_headline_is_too_short_to_be_opinion() -> None:
+    headline = "Why must we keep rewarding failure?"
+    genre = G.classify(Article(text=headline, source="t"), [(0, len(headline))])
+    assert genre is not None and (genre.label, genre.score) == ("reporting", 0.5)
+    assert len(_segments(OPINION)) >= G.MIN_SENTENCES
+
+
+def test_without_the_encoder_the_model_does_not_decide() -> None:
+    article = Article(text=OPINION, source="t")
+    genre = G.classify(article, _segments(OPINION), encoder=False)
+    assert genre is not None and (genre.label, genre.score) == ("reporting", 0.5)
+    satire = Article(text=OPINION, source="t", metadata=Metadata(url="https://babylonbee.com/x"))
+    assert G.classify(satire, _segments(OPINION), encoder=False).label == "satire"  # type: ignore[union-attr]
 
 
 def test_no_sentences_no_genre() -> None:

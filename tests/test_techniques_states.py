@@ -75,7 +75,8 @@ def test_head_inputs_hold_token_and_article_states_and_flag_tokens_without_state
 
 def test_token_head_learns_from_the_sentence_and_round_trips(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("torch", reason="training the span head needs torch (requirements-train.txt)")
+    pytest.importorskip("torch",
+                        reason="training the span head needs torch (requirements-train.txt)")
     from flashpoint.train import techniques as train
 
     monkeypatch.setattr(train, "HEAD_BATCH_TOKENS", 64)  # 100 short sentences: more steps

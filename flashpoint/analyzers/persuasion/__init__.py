@@ -142,7 +142,7 @@ def persuasion(inp: AnalysisInput) -> Mapping[str, Any]:
     segments = segments_of(inp)
     use_encoder = inp.options_as(PersuasionOptions).encoder
     techniques = find_techniques(text, segments, _inside_quotes(article), use_encoder)
-    genre = genre_rules.classify(article, segments)
+    genre = genre_rules.classify(article, segments, encoder=use_encoder)
     frames = frame_rules.detect(text, segments, use_encoder)
     return {"techniques": techniques, "genre": genre, "frames": frames}
 
