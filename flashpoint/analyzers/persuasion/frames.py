@@ -18,7 +18,6 @@ or the MiniLM package missing) no frames are listed.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ import numpy.typing as npt
 from ... import encoder
 from ...errors import WeightsError
 from ...model import Frame, Span
+from .weights import load_npz, save_npz
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -76,23 +76,19 @@ class FramesModel:
 
     def save(self, path: Path) -> None:
         meta = {"frames": list(FRAMES), "layers": list(LAYERS), **self.meta}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, coef=self.coef.astype(np.float32),
-                            intercept=self.intercept.astype(np.float64),
-                            threshold=self.threshold.astype(np.float64),
-                            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+        save_npz(path, meta, coef=self.coef.astype(np.float32),
+                 intercept=self.intercept.astype(np.float64),
+                 threshold=self.threshold.astype(np.float64))
 
     @classmethod
     def load(cls, path: Path) -> FramesModel:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(bytes(data["meta"]).decode())
-            arrays = (np.asarray(data["coef"], np.float32), np.asarray(data["intercept"]),
-                      np.asarray(data["threshold"]))
+        meta, arrays = load_npz(path)
         if tuple(meta.pop("frames")) != FRAMES or tuple(meta.pop("layers")) != LAYERS:
             raise WeightsError(f"frames model {path} was trained on other labels or layers; "
                              "retrain it with `python scripts/train_genre_frames.py`")
-        return cls(coef=arrays[0], intercept=arrays[1].astype(np.float64),
-                   threshold=arrays[2].astype(np.float64), meta=meta)
+        return cls(coef=arrays["coef"].astype(np.float32),
+                   intercept=arrays["intercept"].astype(np.float64),
+                   threshold=arrays["threshold"].astype(np.float64), meta=meta)
 
 
 @functools.lru_cache(maxsize=1)

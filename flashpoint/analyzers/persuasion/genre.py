@@ -24,7 +24,6 @@ markers reads as opinion or reporting.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ import numpy.typing as npt
 
 from ...errors import WeightsError
 from ...model import Article, Genre
+from .weights import load_npz, save_npz
 
 F64 = npt.NDArray[np.float64]
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "persuasion"
@@ -188,21 +188,18 @@ class GenreModel:
 
     def save(self, path: Path) -> None:
         meta = {"features": list(FEATURES), "intercept": self.intercept, **self.meta}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, coef=self.coef.astype(np.float64),
-                            means=self.means.astype(np.float64),
-                            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+        save_npz(path, meta, coef=self.coef.astype(np.float64),
+                 means=self.means.astype(np.float64))
 
     @classmethod
     def load(cls, path: Path) -> GenreModel:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(bytes(data["meta"]).decode())
-            coef = np.asarray(data["coef"], dtype=np.float64)
-            means = np.asarray(data["means"], dtype=np.float64)
+        meta, arrays = load_npz(path)
         if tuple(meta.pop("features")) != FEATURES:
             raise WeightsError(f"genre model {path} was trained on other features; retrain it "
                              "with `python scripts/train_genre_frames.py`")
-        return cls(coef=coef, intercept=float(meta.pop("intercept")), means=means, meta=meta)
+        return cls(coef=arrays["coef"].astype(np.float64),
+                   intercept=float(meta.pop("intercept")),
+                   means=arrays["means"].astype(np.float64), meta=meta)
 
 
 @functools.lru_cache(maxsize=1)
