@@ -48,7 +48,8 @@ lint: install
 	$(BIN)/ruff check flashpoint tests benchmarks scripts
 	$(BIN)/lint-imports
 
-typecheck: install
+# The extras are installed first: mypy checks the Ray and torch code against their packages.
+typecheck: install extras
 	$(BIN)/mypy
 
 pytest: install extras chromium
