@@ -173,6 +173,9 @@ class Event:
     quote: str | None = None
     main: bool = False
     """The event the sentence reports (at the root of its main clause); at most one a sentence."""
+    confidence: float = 1.0
+    """1.0 for a lexicon trigger; below 1 for a model-backed event (no lexicon trigger, the
+    sentence classifier's probability of its quad class)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -134,12 +134,14 @@ def test_events_read_bio_and_confusion(tmp_path: Path) -> None:
 def test_events_pipeline_scores_on_small_files(tmp_path: Path) -> None:
     (tmp_path / "penta_train.tsv").write_text(
         "Peru expelled the Bolivian ambassador.\t3\nThe weather in Lima was mild.\t0\n"
-        "Chadian troops shelled Sudanese villages.\t4\n", "utf-8")
+        "Chadian troops shelled Sudanese villages.\t4\nChile expelled a Peruvian envoy.\t3\n"
+        "The harvest in Chile was late.\t0\nNigerien troops shelled Malian posts.\t4\n",
+        "utf-8")
     (tmp_path / "actors_train.txt").write_text(
         "Peru B-S\nexpelled O\nthe B-T\nBolivian I-T\nambassador I-T\n. O\n", "utf-8")
-    scored = ev.pipeline_penta(tmp_path)
-    assert scored["metrics"]["pipeline_penta_f1_class0"] == 1.0
-    assert scored["confusion"][3][3] == 1
-    spans = ev.argument_spans(tmp_path)
+    scored = ev.pipeline_penta(tmp_path, folds=2)  # each fold's model trained on 3 sentences
+    assert sum(map(sum, scored["confusion"])) == 6
+    assert scored["confusion"][3][3] == 2  # the lexicon events, which the gate lets through
+    spans = ev.argument_spans(tmp_path, folds=2)
     assert spans["pipeline_source_token_f1"] == 1.0
     assert spans["pipeline_target_token_f1"] == 1.0

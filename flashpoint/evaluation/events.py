@@ -12,11 +12,14 @@ Two parts (see ``docs/events.md``):
 * **pipeline**: what ``analyze`` outputs. Each penta sentence is run through the
   events pipeline (events and the analyzers it requires) and labelled with its
   ``main`` event's quad class, 0 when it has none (``pipeline_penta_*``, with a
-  confusion matrix); nothing in that pipeline is trained on these sentences, so
-  every sentence is scored once, without folds. On ``cameo/actors_train.txt``
-  (tokens tagged S source, T target, R reciprocal) the main event's
-  ``evidence.source`` and ``evidence.target`` spans are scored by token F1
-  (``pipeline_source_token_f1``, ``pipeline_target_token_f1``).
+  confusion matrix). The analyzer uses the quad-class model (gate, back-off and
+  veto of the main event), which is trained on these sentences, so this is a
+  stratified k-fold cross-validation: each fold is scored by a model trained on
+  the others (:func:`fold_models`). On ``cameo/actors_train.txt`` (tokens tagged
+  S source, T target, R reciprocal) the main event's ``evidence.source`` and
+  ``evidence.target`` spans are scored by token F1 (``pipeline_source_token_f1``,
+  ``pipeline_target_token_f1``), each sentence with the model of the fold it was
+  held out of (most are also penta sentences).
 * **coded**: on ``flashpoint/data/eval/events_coded.jsonl``, sentences we
   wrote and coded by hand (gold trigger, PLOVER category, source, target,
   mode), the full pipeline is run and each gold event is matched to the
@@ -34,6 +37,7 @@ Two parts (see ``docs/events.md``):
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections import Counter
@@ -76,6 +80,49 @@ def build_estimator() -> Any:
         TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=MIN_DF),
         LogisticRegression(C=C, max_iter=3000, class_weight="balanced", solver="newton-cg"),
     )
+
+
+DIGITS = 5
+
+
+def category_prior(texts: Sequence[str], labels: Sequence[int]) -> dict[str, str]:
+    """Quad class -> the commonest lexicon cue category among the sentences labelled with it
+    (weak supervision: the label gives the class, the lexicon the category)."""
+    from ..analyzers.events.classifier import cue_words
+    from ..analyzers.events.plover import PENTA
+    from ..analyzers.events.plover import load as load_lexicon
+
+    lex = load_lexicon()
+    quads = {v: k for k, v in PENTA.items()}
+    counts: dict[str, Counter[str]] = {q: Counter() for q in PENTA}
+    for text, label in zip(texts, labels, strict=True):
+        if label in quads:
+            counts[quads[label]].update(
+                c for c in (w[len("plovc_"):].upper() for w in cue_words(text)
+                            if w.startswith("plovc_")) if lex.quad(c) == quads[label])
+    return {q: max(sorted(c), key=lambda k: c[k]) for q, c in counts.items() if c}
+
+
+def train_model(texts: Sequence[str], labels: Sequence[int]) -> dict[str, Any]:
+    """Fit the quad-class recipe and return its weights as the JSON structure the analyzer
+    reads (:class:`flashpoint.analyzers.events.classifier.PentaModel`)."""
+    from ..analyzers.events.classifier import featurize
+
+    model = build_estimator()
+    model.fit([featurize(t) for t in texts], list(labels))
+    vectorizer, classifier = model[0], model[-1]
+    vocabulary = {term: int(j) for term, j in sorted(vectorizer.vocabulary_.items())}
+    return {
+        "_doc": "Quad-class model of flashpoint's events analyzer; made by scripts/train_events.py "
+                "from CAMEO penta-class sentences (ConfliBERT evaluation data, Hu et al. 2022).",
+        "classes": [int(c) for c in classifier.classes_],
+        "ngram_max": 2,
+        "category_prior": category_prior(texts, labels),
+        "vocabulary": vocabulary,
+        "idf": [round(float(v), DIGITS) for v in vectorizer.idf_],
+        "coef": [[round(float(v), DIGITS) for v in row] for row in classifier.coef_],
+        "intercept": [round(float(v), DIGITS) for v in classifier.intercept_],
+    }
 
 
 def _penta_path(path: Path | None) -> Path:
@@ -130,11 +177,10 @@ def _events_pipeline() -> Any:
 
 
 def main_event(events: Sequence[Any]) -> Any | None:
-    """The event marked ``main`` in a one-sentence article, else the strongest (|intensity|)."""
+    """The event marked ``main`` in a one-sentence article, or None (a sentence whose events
+    the quad-class model gates out has none)."""
     marked = [e for e in events if getattr(e, "main", False)]
-    if marked:
-        return marked[0]
-    return max(events, key=lambda e: abs(e.intensity), default=None)
+    return marked[0] if marked else None
 
 
 def cameo_label(event: Any | None) -> int:
@@ -158,19 +204,68 @@ def confusion(gold: Sequence[int], predicted: Sequence[int], k: int = 5) -> list
     return matrix
 
 
-def pipeline_penta(path: Path | None = None) -> dict[str, Any]:
+def fold_models(path: Path | None = None, folds: int = 5) -> tuple[list[int], list[Any]]:
+    """Each penta sentence's fold, and per fold the quad-class model trained on the others.
+
+    Stratified k-fold with the seed of :func:`penta`; the models are what
+    ``scripts/train_events.py`` would write if given those sentences only.
+    """
+    return _fold_models(_penta_path(path), folds)
+
+
+@functools.lru_cache(maxsize=2)
+def _fold_models(path: Path, folds: int) -> tuple[list[int], list[Any]]:
+    from sklearn.model_selection import StratifiedKFold
+
+    from ..analyzers.events.classifier import PentaModel
+
+    texts, labels = read_penta(path)
+    cv = StratifiedKFold(n_splits=max(2, min(folds, len(texts))), shuffle=True,
+                         random_state=SEED)
+    assigned = [0] * len(texts)
+    models: list[Any] = []
+    for k, (train, test) in enumerate(cv.split(texts, labels)):
+        for i in test:
+            assigned[i] = k
+        models.append(PentaModel(train_model([texts[i] for i in train],
+                                             [labels[i] for i in train])))
+    return assigned, models
+
+
+def _run_folds(texts: Sequence[str], assigned: Sequence[int], models: Sequence[Any],
+               source: str, span_models: Sequence[Any] | None = None) -> list[Any]:
+    """Run the events pipeline on each text with the model of the fold it was held out of
+    (and that fold's span chooser when ``span_models`` is given)."""
+    from ..analyzers.events.classifier import use_model
+    from ..analyzers.events.spans import active_span_model, use_span_model
+    from ..model import Article
+
+    pipeline = _events_pipeline()
+    articles: list[Any] = [None] * len(texts)
+    for k, model in enumerate(models):
+        chosen = [i for i, f in enumerate(assigned) if f == k]
+        spans = active_span_model() if span_models is None else span_models[k]
+        with use_model(model), use_span_model(spans):
+            done = list(pipeline.run(Article(text=texts[i], source=source) for i in chosen))
+        for i, article in zip(chosen, done, strict=True):
+            articles[i] = article
+    return articles
+
+
+def pipeline_penta(path: Path | None = None, folds: int = 5) -> dict[str, Any]:
     """Penta macro-F1 of what ``analyze`` outputs: each sentence's main event's quad class.
 
-    Nothing is trained on these sentences (the events analyzer's rules and lexicon do not
-    learn from them), so no cross-validation is needed: every sentence is scored once.
+    The events analyzer uses the quad-class model (gate and back-off of the main event),
+    which is trained on these sentences, so each sentence is scored by a model trained on the
+    other folds (``folds`` stratified folds, seed 13).
     """
     from sklearn.metrics import f1_score
 
     from ..analyzers.events.plover import PENTA
-    from ..model import Article
 
     texts, labels = read_penta(_penta_path(path))
-    articles = _events_pipeline().run(Article(text=t, source="penta") for t in texts)
+    assigned, models = fold_models(path, folds)
+    articles = _run_folds(texts, assigned, models, "penta")
     mains = [main_event(article.events) for article in articles]
     predicted = [0 if main is None else PENTA[main.quad_class] for main in mains]
     cameo = [cameo_label(main) for main in mains]
@@ -224,15 +319,23 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / max(2 * tp + fp + fn, 1)
 
 
-def argument_spans(path: Path | None = None) -> dict[str, float]:
-    """Token F1 of the main event's source and target spans against gold S and T tags.
+def _normal(text: str) -> str:
+    return "".join(text.lower().split())
 
-    Sentences are the tokens joined by spaces; a token is predicted when the span overlaps
-    it. Tokens tagged R (reciprocal) are neither gold nor counted as errors.
-    """
-    from ..model import Article
 
-    data = read_bio(_actors_path(path))
+SPAN_C = 1.0
+SPAN_THRESHOLD = 0.1
+SPAN_MIN_F1 = 0.5
+"""A candidate is a positive example of its role when its token F1 against the gold tokens
+is at least this and within :data:`SPAN_SLACK` of the sentence's best candidate."""
+SPAN_SLACK = 0.15
+SPAN_MIN_WEIGHT = 0.05
+"""Smaller weights are dropped (keeps the committed model small)."""
+
+
+def _bio_texts(data: Sequence[tuple[list[str], list[str]]]) -> tuple[
+        list[str], list[list[tuple[int, int]]]]:
+    """Each BIO sentence as its tokens joined by spaces, and the tokens' character ranges."""
     texts, offsets = [], []
     for tokens, _ in data:
         pos, spans = 0, []
@@ -241,13 +344,77 @@ def argument_spans(path: Path | None = None) -> dict[str, float]:
             pos += len(tok) + 1
         texts.append(" ".join(tokens))
         offsets.append(spans)
-    articles = _events_pipeline().run(Article(text=t, source="actors") for t in texts)
+    return texts, offsets
+
+
+def _gold(tags: Sequence[str], role: str) -> tuple[set[int], set[int]]:
+    """Gold token indices of a role (S or T) and the reciprocal (R) ones, which are neutral."""
+    letter = role[0].upper()
+    gold = {i for i, t in enumerate(tags) if t.endswith("-" + letter)}
+    return gold, {i for i, t in enumerate(tags) if t.endswith("-R")}
+
+
+def _token_f1(pred: set[int], gold: set[int]) -> float:
+    return _f1(len(pred & gold), len(pred - gold), len(gold - pred))
+
+
+def span_examples(records: Sequence[Any], data: Sequence[tuple[list[str], list[str]]],
+                  offsets: Sequence[Sequence[tuple[int, int]]], rows: dict[str, int],
+                  ) -> list[tuple[int, str, tuple[str, ...], int]]:
+    """Training examples of the span chooser: (sentence row, role, features, label) for every
+    candidate recorded on a BIO sentence; label 1 when its token F1 against the gold role
+    tokens is at least :data:`SPAN_MIN_F1`."""
+    from ..model import Span
+
+    examples: list[tuple[int, str, tuple[str, ...], int]] = []
+    for rec in records:
+        row = rows.get(rec.text)
+        if row is None:
+            continue
+        gold, neutral = _gold(data[row][1], rec.role)
+        scores = [_token_f1(_covered(offsets[row], Span(c.start, c.end, rec.text[c.start:c.end]))
+                            - neutral, gold) for c in rec.candidates]
+        best = max(scores, default=0.0) - SPAN_SLACK
+        for cand, f1 in zip(rec.candidates, scores, strict=True):
+            label = int(bool(gold) and f1 >= SPAN_MIN_F1 and f1 >= best)
+            examples.append((row, rec.role, cand.features, label))
+    return examples
+
+
+def train_spans(examples: Sequence[tuple[int, str, tuple[str, ...], int]],
+                note: str = "") -> dict[str, Any]:
+    """Fit the span chooser (one logistic regression a role over candidate features) and
+    return the JSON structure :class:`flashpoint.analyzers.events.spans.SpanModel` reads."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from ..analyzers.events.spans import ROLES, to_json
+
+    weights: dict[str, dict[str, float]] = {}
+    for role in ROLES:
+        rows = [(f, y) for _, r, f, y in examples if r == role]
+        if len({y for _, y in rows}) < 2:
+            continue
+        vec = DictVectorizer()
+        x = vec.fit_transform([dict.fromkeys(f, 1.0) for f, _ in rows])
+        clf = LogisticRegression(C=SPAN_C, max_iter=2000, fit_intercept=False)
+        clf.fit(x, [y for _, y in rows])
+        weights[role] = {name: round(float(w), 3) for name, w in
+                         zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
+                         if abs(w) >= SPAN_MIN_WEIGHT}
+    return to_json(weights, dict.fromkeys(weights, SPAN_THRESHOLD), note or (
+        "Argument-span chooser of flashpoint's events analyzer; made by "
+        "scripts/train_events.py --spans from CAMEO actors_train.txt (S/T tags)."))
+
+
+def _score_spans(data: Sequence[tuple[list[str], list[str]]],
+                 offsets: Sequence[Sequence[tuple[int, int]]], articles: Sequence[Any],
+                 ) -> dict[str, float]:
     counts: Counter[str] = Counter()
     for (_, tags), spans, article in zip(data, offsets, articles, strict=True):
         main = main_event(article.events)
-        for role, letter in (("source", "S"), ("target", "T")):
-            gold = {i for i, t in enumerate(tags) if t.endswith("-" + letter)}
-            neutral = {i for i, t in enumerate(tags) if t.endswith("-R")}
+        for role in ("source", "target"):
+            gold, neutral = _gold(tags, role)
             span = getattr(main.evidence, role, None) if main is not None else None
             pred = _covered(spans, span) - neutral
             counts[role + "_tp"] += len(pred & gold)
@@ -257,7 +424,39 @@ def argument_spans(path: Path | None = None) -> dict[str, float]:
         f"pipeline_{role}_token_f1": _f1(
             counts[role + "_tp"], counts[role + "_fp"], counts[role + "_fn"])
         for role in ("source", "target")
-    } | {"argument_sentences": float(len(data))}
+    }
+
+
+def argument_spans(path: Path | None = None, folds: int = 5) -> dict[str, float]:
+    """Token F1 of the main event's source and target spans against gold S and T tags.
+
+    Sentences are the tokens joined by spaces; a token is predicted when the span overlaps
+    it. Tokens tagged R (reciprocal) are neither gold nor counted as errors. Most of these
+    sentences are also penta sentences: each is run with the quad-class model of the fold
+    it was held out of there (the others with fold ``i mod folds``). The span chooser is
+    trained inside the same folds: a first run with the rules' phrases (``rules_*``) records
+    every main event's candidates; each fold's chooser is trained on the other folds'
+    candidates and the fold is run again with it (the ``pipeline_*`` figures).
+    """
+    from ..analyzers.events.spans import SpanModel, recording, use_span_model
+
+    data = read_bio(_actors_path(path))
+    texts, offsets = _bio_texts(data)
+    penta_texts, _ = read_penta(_penta_path(path))
+    assigned, models = fold_models(path, folds)
+    fold_of = {_normal(t): f for t, f in zip(penta_texts, assigned, strict=True)}
+    in_fold = [fold_of.get(_normal(t), i % folds) for i, t in enumerate(texts)]
+    with recording() as records, use_span_model(None):
+        ruled = _run_folds(texts, in_fold, models, "actors")
+    rows = {t: i for i, t in enumerate(texts)}
+    examples = span_examples(records, data, offsets, rows)
+    span_models = [SpanModel(train_spans([e for e in examples if in_fold[e[0]] != k]))
+                   for k in range(len(models))]
+    learned = _run_folds(texts, in_fold, models, "actors", span_models)
+    rules = {f"rules_{k[len('pipeline_'):]}": v
+             for k, v in _score_spans(data, offsets, ruled).items()}
+    return _score_spans(data, offsets, learned) | rules | {
+        "argument_sentences": float(len(data))}
 
 
 def read_coded(path: Path) -> list[dict[str, Any]]:
@@ -337,8 +536,9 @@ def _score(text: str, gold: dict[str, Any], predicted: Sequence[Any],
 
 
 def run(path: Path | None = None, **options: Any) -> dict[str, Any]:
-    """All parts; ``options``: ``folds`` (default 5), ``coded_path``, ``skip_penta``,
-    ``skip_pipeline`` (the pipeline-level penta and argument-span scores), ``skip_blind``."""
+    """All parts; ``options``: ``folds`` (default 5, also the pipeline-level folds),
+    ``coded_path``, ``skip_penta``, ``skip_pipeline`` (the pipeline-level penta and
+    argument-span scores), ``skip_blind``."""
     began = time.perf_counter()
     metrics: dict[str, float] = {}
     errors: list[dict[str, Any]] = []
@@ -346,10 +546,11 @@ def run(path: Path | None = None, **options: Any) -> dict[str, Any]:
     if not options.get("skip_penta"):
         metrics.update(penta(path, folds=int(options.get("folds", 5))))
     if not options.get("skip_pipeline"):
-        scored_penta = pipeline_penta(path)
+        folds = int(options.get("folds", 5))
+        scored_penta = pipeline_penta(path, folds=folds)
         metrics.update(scored_penta["metrics"])
         confusion_matrix = scored_penta["confusion"]
-        metrics.update(argument_spans(path))
+        metrics.update(argument_spans(path, folds=folds))
     coded_path = options.get("coded_path")
     result = coded(Path(coded_path) if coded_path else None)
     metrics.update(result["metrics"])
@@ -364,7 +565,8 @@ def run(path: Path | None = None, **options: Any) -> dict[str, Any]:
         "pipeline_penta_confusion": confusion_matrix,
         "seconds": round(time.perf_counter() - began, 1),
         "split": "penta: cameo/penta_train.tsv, stratified k-fold CV of the sentence classifier; "
-                 "pipeline: penta_train.tsv and actors_train.txt, every sentence once (nothing "
-                 "trained on them); coded: events_coded.jsonl (dev), events_coded_blind.jsonl, "
-                 "events_coded_heldout.jsonl (held out)",
+                 "pipeline: penta_train.tsv and actors_train.txt, k-fold CV (the analyzer's "
+                 "quad-class model trained on the other folds); coded: events_coded.jsonl "
+                 "(dev), events_coded_blind.jsonl, events_coded_heldout.jsonl (held out), with "
+                 "the packaged model",
     }

@@ -10,13 +10,21 @@ the sentence and from the trigger's own clause, the more cautious winning
 actor; precision comes before volume. Coordinated actors give one event per
 source/target pair. Events inside a quote carry the quote's id. Each event's evidence
 holds its source and target phrases as written; the event whose trigger sits highest in
-the parse of its sentence (the main clause's, not an embedded noun's) is marked ``main``.
+the parse of its sentence (the main clause's, not an embedded noun's) is marked ``main``;
+the main event's phrases are then chosen among the sentence's noun phrases by a learned
+chooser (:mod:`.spans`), the rules' phrases staying where it is unsure.
+
+The sentence quad-class model (:mod:`.classifier`, :mod:`.backoff`) then decides whether
+a sentence has a main event at all (gate), moves ``main`` to a lexicon event of its class
+when it rules out the chosen one's (veto), and gives a sentence without a lexicon event a
+*model-backed* main event on its main verb (back-off), one actor being enough; such events
+carry the model's probability as ``confidence`` (lexicon events: 1.0).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spacy.tokens import Doc, Token
@@ -24,16 +32,31 @@ from spacy.tokens import Span as SpacySpan
 
 from ...model import Article, Claim, Event, EventMode, Evidence, Quote, Span
 from ...pipeline import AnalysisInput, Analyzer
+from . import backoff
 from . import mode as modes
 from . import plover as _plover
+from . import spans as _spans
 from .actors import ActorIndex, from_article
-from .syntax import PRONOUNS, Trigger, argument_extent, argument_ranges, depth, find_triggers
+from .classifier import PentaModel, active_model
+from .plover import PENTA
+from .syntax import (
+    PRONOUNS,
+    Trigger,
+    argument_extent,
+    argument_ranges,
+    depth,
+    find_triggers,
+)
 
 MAX_EVENTS_PER_TRIGGER = 6
 DYADIC_ONLY = frozenset({"CONSULT"})
 """Categories that need both a source and a target (a meeting with nobody is no event)."""
 NEEDS_RECIPIENT = frozenset({"CONSULT", "COOPERATE", "AID"})
 """Categories whose PLOVER definition requires a recipient."""
+NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
+TIMES = frozenset({"DATE", "TIME"})
+"""Entity types that are never an argument phrase (``called on Monday for ...``)."""
+"""Entity types that are never an argument phrase (``called on Monday for ...``)."""
 
 
 def events(inp: AnalysisInput) -> Mapping[str, Any]:
@@ -45,19 +68,162 @@ def events(inp: AnalysisInput) -> Mapping[str, Any]:
         return {"events": ()}
     claims = tuple(getattr(article, "claims", ()) or ())
     quotes = tuple(getattr(article, "quotes", ()) or ())
+    context = _Context(index, article, claims, quotes, lex, active_model())
     for sent in _sentences(article, doc):
         if len(sent) > 150:  # not a sentence: a table, a list, a run-on line
             continue
-        triggers = _deduplicate(find_triggers(sent, lex))
-        coded = [(t, list(_events_of(t, sent, index, article, claims, quotes, lex)))
-                 for t in triggers]
-        coded = [(t, evs) for t, evs in coded if evs]
-        if coded:
-            main = min(coded, key=lambda item: _prominence(item[0], sent))[1]
-            main[0] = replace(main[0], main=True)
-        for _, evs in coded:
-            found.extend(evs)
+        found.extend(_sentence_events(sent, context))
     return {"events": tuple(_unique(found))}
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every sentence of an article is coded with."""
+
+    index: ActorIndex
+    article: Article
+    claims: Sequence[Claim]
+    quotes: Sequence[Quote]
+    lex: _plover.Lexicon
+    model: PentaModel
+
+
+Coded = list[tuple[Trigger, list[Event]]]
+
+
+def _sentence_events(sent: SpacySpan, ctx: _Context) -> list[Event]:
+    """A sentence's events, its main event marked (lexicon first, the model as gate,
+    back-off and veto: :mod:`.backoff`)."""
+    triggers = _deduplicate(find_triggers(sent, ctx.lex))
+    coded: Coded = [(t, list(_events_of(t, sent, ctx.index, ctx.article, ctx.claims,
+                                        ctx.quotes, ctx.lex))) for t in triggers]
+    coded = [(t, evs) for t, evs in coded if evs]
+    if not coded and not _mentions(ctx.index, sent):
+        return []  # no actor to code an event with: the model is not consulted
+    probabilities = ctx.model.probabilities(sent.text)
+    if not coded:
+        return _backed(sent, triggers, ctx, probabilities)
+    if backoff.gated(probabilities):
+        return [ev for _, evs in coded for ev in evs]
+    main = min(coded, key=lambda item: _prominence(item[0], sent))
+    label = PENTA[ctx.lex.quad(main[0].entry.category)]
+    if backoff.vetoed(probabilities, label):
+        vetoed = _vetoed(sent, coded, ctx, probabilities)
+        if vetoed is not None:
+            return vetoed
+    main[1][0] = _main(main[1][0], main[0], sent, ctx)
+    return [ev for _, evs in coded for ev in evs]
+
+
+def _mentions(index: ActorIndex, sent: SpacySpan) -> bool:
+    """Whether the sentence mentions an actor or a place (any event needs one)."""
+    lo, hi = sent.start_char, sent.end_char
+    return bool(index.within(lo, hi) or (index.places is not None and index.places.within(lo, hi)))
+
+
+def _vetoed(
+    sent: SpacySpan, coded: Coded, ctx: _Context, probabilities: dict[int, float],
+) -> list[Event] | None:
+    """The events of a sentence whose lexicon main event the model vetoes (it gives the main
+    event's class under :data:`.backoff.VETO_MAIN`): the most prominent lexicon event of the
+    model's class becomes main, else a model-backed event on the main verb, which replaces
+    the lexicon events of that verb; None when neither exists."""
+    best = backoff.best_class(probabilities, veto=True)
+    if best is None:
+        return None
+    agreeing = [item for item in coded if ctx.lex.quad(item[0].entry.category) == best[0]]
+    if agreeing:
+        main = min(agreeing, key=lambda item: _prominence(item[0], sent))
+        main[1][0] = _main(main[1][0], main[0], sent, ctx)
+        return [ev for _, evs in coded for ev in evs]
+    backed = _model_backed(sent, ctx, probabilities)
+    if not backed:
+        return None
+    verb = backed[0].evidence.trigger
+    lexical = [ev for _, evs in coded for ev in evs]
+    if any(ev.evidence.trigger.overlaps(verb) for ev in lexical):
+        return None  # the lexicon's reading of that verb stands
+    return lexical + backed
+
+
+def _backed(
+    sent: SpacySpan, triggers: list[Trigger], ctx: _Context, probabilities: dict[int, float],
+) -> list[Event]:
+    """The model-backed main event of a sentence whose lexicon triggers gave no event.
+
+    When the quad-class model says the sentence reports an event (:mod:`.backoff`), its most
+    prominent lexicon trigger of the model's class, else the main clause's verb with that
+    class, gives the main event even where the category's argument rules would drop it (one
+    actor is enough); its ``confidence`` is the model's probability of its class.
+    """
+    best = backoff.best_class(probabilities)
+    if best is None:
+        return []
+    ranked = sorted(triggers, key=lambda t: _prominence(t, sent))
+    for trig in [t for t in ranked if ctx.lex.quad(t.entry.category) == best[0]]:
+        evs = _loose_events(trig, sent, ctx, probabilities)
+        if evs:
+            return evs
+    return _model_backed(sent, ctx, probabilities)
+
+
+def _model_backed(
+    sent: SpacySpan, ctx: _Context, probabilities: dict[int, float],
+) -> list[Event]:
+    """Events of the main clause's verb with the model's best class (:func:`.backoff.trigger`)."""
+    backed = backoff.trigger(sent, sent.text, ctx.model, probabilities, ctx.lex)
+    return [] if backed is None else _loose_events(backed[0], sent, ctx, probabilities)
+
+
+def _loose_events(
+    trig: Trigger, sent: SpacySpan, ctx: _Context, probabilities: dict[int, float],
+) -> list[Event]:
+    """A model-backed trigger's events (actors optional), the first marked main."""
+    evs = list(_events_of(trig, sent, ctx.index, ctx.article, ctx.claims, ctx.quotes, ctx.lex,
+                          loose=True))
+    if not evs:
+        return []
+    confidence = round(probabilities.get(PENTA[ctx.lex.quad(trig.entry.category)], 0.0), 3)
+    evs = [replace(ev, confidence=confidence) for ev in evs]
+    evs[0] = _main(evs[0], trig, sent, ctx)
+    return evs
+
+
+def _main(ev: Event, trig: Trigger, sent: SpacySpan, ctx: _Context) -> Event:
+    """``ev`` marked as its sentence's main event, its source and target phrases chosen by
+    the learned span chooser (:mod:`.spans`) when one is active and sure enough (else the
+    rules' phrases stay)."""
+    ev = replace(ev, main=True)
+    model = _spans.active_span_model()
+    if model is None and not _spans.is_recording():
+        return ev
+    text = ctx.article.text
+    rules = {role: getattr(ev.evidence, role) for role in _spans.ROLES}
+    blocked = [(ev.evidence.trigger.start, ev.evidence.trigger.end)]
+    chosen: dict[str, Span | None] = {}
+    found: list[_spans.Candidate] | None = None
+    for role, other in zip(_spans.ROLES, reversed(_spans.ROLES), strict=True):
+        anchor = _spans.Anchor(
+            trigger=trig.token, governor=trig.folded or trig.governor, quad=ev.quad_class,
+            kind=trig.kind, rule=_extent(rules[role]), other=_extent(rules[other]))
+        found = _spans.phrases(anchor, sent, ctx.index) if found is None else found
+        scored = _spans.for_role(found, anchor, blocked)
+        _spans.record(text, role, scored)
+        if model is None or role not in model.weights:
+            continue
+        pick = model.choose(role, scored)
+        if pick is not None:  # else the rules' phrase stays (the fallback)
+            chosen[role] = Span.of(text, pick.start, pick.end)
+            blocked.append((pick.start, pick.end))
+    if not chosen:
+        return ev
+    evidence = replace(ev.evidence, source=chosen.get("source", rules["source"]),
+                       target=chosen.get("target", rules["target"]))
+    return replace(ev, evidence=evidence)
+
+
+def _extent(span: Span | None) -> tuple[int, int] | None:
+    return None if span is None else (span.start, span.end)
 
 
 def _prominence(trig: Trigger, sent: SpacySpan) -> tuple[int, int, int]:
@@ -139,8 +305,10 @@ Spans = dict[str, tuple[int, int]]
 
 def _resolve(
     tokens: Sequence[Token], index: ActorIndex, sent: SpacySpan, head_first: bool = True,
-    places: bool = False, spans: Spans | None = None,
+    places: bool = False, spans: Spans | None = None, widen: bool = False,
 ) -> list[str]:
+    """Actor ids of argument phrases; ``spans`` receives each actor's phrase as written
+    (``widen``: for a place, the object phrase it locates, ``the mosque in Mosul``)."""
     actors: list[str] = []
     lo, hi = sent.start_char, sent.end_char
     for tok in tokens:
@@ -156,11 +324,19 @@ def _resolve(
             owners = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in PRONOUNS]
             found = _antecedent(owners[0], index, sent) if owners else []
         if spans is not None and found:
-            extent = _clip(argument_extent(tok), lo, hi)
+            extent = _clip(argument_extent(_located(tok) if widen else tok), lo, hi)
             for actor in found:
                 spans.setdefault(actor, extent)
         actors.extend(a for a in found if a not in actors)
     return actors
+
+
+def _located(place: Token) -> Token:
+    """The noun phrase an ``in X`` place belongs to (``targets in Syria``), else the place."""
+    prep = place.head
+    if prep.dep_ == "prep" and prep.lower_ == "in" and prep.head.pos_ in NOMINAL:
+        return prep.head
+    return place
 
 
 def _clip(extent: tuple[int, int], lo: int, hi: int) -> tuple[int, int]:
@@ -211,7 +387,8 @@ def _arguments(
     if not targets and not pairs:
         targets = _resolve(trig.gov_targets, index, sent, places=True, spans=tgt)
     if not targets and not pairs and sources:
-        targets = _resolve(trig.location_targets, index, sent, places=True, spans=tgt)
+        targets = _resolve(trig.location_targets, index, sent, places=True, spans=tgt,
+                           widen=True)
     return sources, [t for t in targets if t not in sources], pairs
 
 
@@ -220,7 +397,19 @@ Pair = tuple[str | None, str | None]
 
 def _pairs(
     trig: Trigger, index: ActorIndex, sent: SpacySpan, src_spans: Spans, tgt_spans: Spans,
+    loose: bool = False,
 ) -> list[Pair]:
+    """The (source, target) pairs of a trigger's events, each with at least one actor;
+    ``loose`` (a model-backed main event) keeps the pairs the category's argument rules
+    drop (``met`` with one named party, ``distributed supplies`` with no named recipient)."""
+    before, after = _strict_pairs(trig, index, sent, src_spans, tgt_spans)
+    return before if loose and not after else after
+
+
+def _strict_pairs(
+    trig: Trigger, index: ActorIndex, sent: SpacySpan, src_spans: Spans, tgt_spans: Spans,
+) -> tuple[list[Pair], list[Pair]]:
+    """The pairs before and after the category's argument rules."""
     sources, targets, reciprocal = _arguments(trig, index, sent, src_spans, tgt_spans)
     pairs: list[Pair] = [(a, b) for a, b in reciprocal]
     src: list[str | None] = list(sources) or [None]
@@ -231,13 +420,14 @@ def _pairs(
         pairs = [(sources[0], sources[1]), (sources[1], sources[0])]
     if not pairs:
         pairs = [(s, t) for s in src for t in tgt if (s or t) and s != t]
+    before = pairs[:MAX_EVENTS_PER_TRIGGER]
     if category in DYADIC_ONLY:
         pairs = [(s, t) for s, t in pairs if s and t]
     if category in NEEDS_RECIPIENT or trig.token.lemma_.lower() in lex.needs_target:
         pairs = [(s, t) for s, t in pairs if t]
     if lex.quad(category).startswith("verbal") and not _passive(trig):
         pairs = [(s, t) for s, t in pairs if s]
-    return pairs[:MAX_EVENTS_PER_TRIGGER]
+    return before, pairs[:MAX_EVENTS_PER_TRIGGER]
 
 
 def _reciprocal(trig: Trigger, lex: _plover.Lexicon) -> bool:
@@ -292,10 +482,11 @@ def _trigger_span(trig: Trigger, text: str) -> Span:
 def _events_of(
     trig: Trigger, sent: SpacySpan, index: ActorIndex, article: Article,
     claims: Sequence[Claim], quotes: Sequence[Quote], lex: _plover.Lexicon,
+    loose: bool = False,
 ) -> Iterator[Event]:
     src: Spans = {}
     tgt: Spans = {}
-    pairs = _pairs(trig, index, sent, src, tgt)
+    pairs = _pairs(trig, index, sent, src, tgt, loose)
     if not pairs:
         return
     text = article.text
@@ -308,6 +499,8 @@ def _events_of(
         "source": _unnamed(text, trig.sources or trig.gov_sources, sent, trigger),
         "target": _unnamed(text, trig.targets or trig.gov_targets, sent, trigger),
     }
+    if unnamed["target"] is None:
+        unnamed["target"] = _nested_party(trig, sent, index, trigger, unnamed["source"], text)
     for source, target in pairs:
         evidence = Evidence(
             trigger=trigger, sentence=sentence,
@@ -318,6 +511,28 @@ def _events_of(
             source=source, target=target, category=category, quad_class=lex.quad(category),
             intensity=trig.entry.intensity, mode=mode, evidence=evidence, quote=quote,
         )
+
+
+NESTED_DEPS = frozenset({"pobj", "dobj", "dative"})
+
+
+def _nested_party(
+    trig: Trigger, sent: SpacySpan, index: ActorIndex, trigger: Span, source: Span | None,
+    text: str,
+) -> Span | None:
+    """With no recipient argument, the first phrase after the trigger, in its clause, that
+    names an actor (``called for sanctions against the entities in Uganda``): as written."""
+    head = trig.folded or trig.token
+    after = [t for t in head.subtree if trig.token.i < t.i < sent.end and t.dep_ in NESTED_DEPS]
+    for tok in after:
+        if not index.actors_within(argument_ranges(tok)):
+            continue
+        lo, hi = _clip(argument_extent(tok), sent.start_char, sent.end_char)
+        span = Span.of(text, lo, hi) if lo < hi else None
+        if span is not None and not span.overlaps(trigger) and not (
+                source is not None and span.overlaps(source)):
+            return span
+    return None
 
 
 def _phrase(text: str, actor: str, first: Spans, second: Spans) -> Span | None:
@@ -332,7 +547,7 @@ def _unnamed(
     text: str, tokens: Sequence[Token], sent: SpacySpan, trigger: Span,
 ) -> Span | None:
     """The argument phrase that names no actor (``a car bomb``), as written, if any."""
-    inside = [t for t in tokens if sent.start <= t.i < sent.end]
+    inside = [t for t in tokens if sent.start <= t.i < sent.end and t.ent_type_ not in TIMES]
     if not inside:
         return None
     lo, hi = _clip(argument_extent(inside[0]), sent.start_char, sent.end_char)

@@ -13,11 +13,13 @@ Python, with no scikit-learn at run time.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
@@ -100,6 +102,10 @@ class PentaModel:
         self.intercept: list[float] = data["intercept"]
         self.classes: list[int] = data["classes"]
         self.ngram_max: int = data.get("ngram_max", 2)
+        self.category_prior: dict[str, str] = data.get("category_prior", {})
+        """Quad class -> the PLOVER category a model-backed event of that class gets when the
+        sentence has no lexicon cue of the class (learned: the commonest cue category of the
+        training sentences labelled with the class)."""
 
     def _vector(self, text: str) -> dict[int, float]:
         words = TOKEN.findall(featurize(text).lower())
@@ -126,8 +132,43 @@ class PentaModel:
         return max(probs, key=lambda c: probs[c])
 
 
+    def category(self, text: str, quad: str) -> str | None:
+        """The PLOVER category of a model-backed event of class ``quad`` in ``text``.
+
+        The commonest lexicon cue of that class among the sentence's words (a trigger the parse
+        did not accept: ``lifts boycott``), else the class's learned prior.
+        """
+        lex = load_lexicon()
+        cues = Counter(
+            w[len("plovc_"):].upper() for w in cue_words(text)
+            if w.startswith("plovc_") and lex.quad(w[len("plovc_"):].upper()) == quad
+        )
+        if cues:
+            return max(sorted(cues), key=lambda c: cues[c])
+        return self.category_prior.get(quad)
+
+
+_OVERRIDE: list[PentaModel] = []
+
+
 @functools.lru_cache(maxsize=1)
 def load_model() -> PentaModel:
     """The packaged quad-class model (cached)."""
     raw = resources.files("flashpoint").joinpath(MODEL_PATH).read_text("utf-8")
     return PentaModel(json.loads(raw))
+
+
+def active_model() -> PentaModel:
+    """The model the analyzer uses: the one set by :func:`use_model`, else the packaged one."""
+    return _OVERRIDE[-1] if _OVERRIDE else load_model()
+
+
+@contextlib.contextmanager
+def use_model(model: PentaModel) -> Iterator[PentaModel]:
+    """Run the analyzer with ``model`` instead of the packaged weights (cross-validation
+    trains one model per fold and scores the held-out fold with it); this process only."""
+    _OVERRIDE.append(model)
+    try:
+        yield model
+    finally:
+        _OVERRIDE.pop()

@@ -186,7 +186,7 @@ def verb_entry(tok: Token, lex: Lexicon) -> Entry | None:
     return entry
 
 
-def _refine(trig: Trigger, lex: Lexicon) -> Entry | None:
+def refine(trig: Trigger, lex: Lexicon) -> Entry | None:
     """Category corrections that need the arguments: crowds protest, missiles fired at X strike."""
     cat = trig.entry.category
     verb = trig.token
@@ -242,13 +242,8 @@ def find_triggers(sent: SpacySpan, lex: Lexicon) -> list[Trigger]:
     for tok in sent:
         entry = verb_entry(tok, lex)
         if entry is not None:
-            trig = Trigger(tok, entry, "verb")
-            combo = combo_match(tok, lex)
-            trig.combo = combo[1] if combo is not None else None
-            _verb_arguments(trig, tok, tok, lex)
-            if not trig.sources and not subjects(tok):
-                trig.sources.extend(_orphan_subject(tok, sent))
-            refined = _refine(trig, lex)
+            trig = verb_trigger(tok, entry, sent, lex)
+            refined = refine(trig, lex)
             if refined is not None:
                 trig.entry = refined
                 found.append(trig)
@@ -259,6 +254,17 @@ def find_triggers(sent: SpacySpan, lex: Lexicon) -> list[Trigger]:
             _noun_arguments(trig, lex)
             found.append(trig)
     return found
+
+
+def verb_trigger(tok: Token, entry: Entry, sent: SpacySpan, lex: Lexicon) -> Trigger:
+    """A verb trigger meaning ``entry``, with the argument tokens of its clause."""
+    trig = Trigger(tok, entry, "verb")
+    combo = combo_match(tok, lex)
+    trig.combo = combo[1] if combo is not None else None
+    _verb_arguments(trig, tok, tok, lex)
+    if not trig.sources and not subjects(tok):
+        trig.sources.extend(_orphan_subject(tok, sent))
+    return trig
 
 
 # --- arguments -----------------------------------------------------------------------------
