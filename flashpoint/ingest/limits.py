@@ -21,16 +21,18 @@ MAX_PYTHON_JSON_DEPTH = 900
 class IngestLimits:
     """How much one input may hold. Every limit is a positive integer."""
 
-    max_article_bytes: int = 100_000
-    """UTF-8 bytes of one article's text (about 15,000 words; the analyzers' time and memory
-    grow faster than linearly with length). A plain-text file over it is not even decoded."""
+    max_article_bytes: int = 400_000
+    """UTF-8 bytes of one article's text (about 60,000 words of news; the analysis takes time
+    linear in the length and bounded memory, see docs/development.md "Long articles").
+    A plain-text file over four times this is not even decoded."""
     max_record_bytes: int = 5_000_000
     """Bytes of one HTML page: an ``.html`` file or one WARC record's payload after
     decompression (a 30 KB ``.warc.gz`` can inflate to gigabytes)."""
     max_json_depth: int = 100
     """Nesting depth of one JSON or JSONL record (at most ``MAX_PYTHON_JSON_DEPTH``)."""
-    max_sentences: int = 1_000
-    """Sentences of one article, estimated before parsing by :func:`estimate_sentences`."""
+    max_sentences: int = 6_000
+    """Sentences of one article, estimated before parsing by :func:`estimate_sentences`
+    (a 50,000-word news article has about 2,500 to 3,500)."""
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -30,6 +30,7 @@ from typing import Any, cast
 from spacy.tokens import Doc, Token
 
 from ...model import Actor, ActorKind, Via
+from ...nlp import entities
 from ...pipeline import AnalysisInput, Analyzer
 from . import coref as actors_coref
 from . import gazetteer as gz
@@ -71,7 +72,7 @@ def _ent_label(doc: Doc, start: int, end: int) -> str:
 def _inside_bigger_person(doc: Doc, start: int, end: int) -> bool:
     """Whether tokens ``start:end`` are part of a longer PERSON name ("Israel Katz")."""
     for t in doc[start:end]:
-        ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+        ent = entities(doc).at_token(t.i)
         if ent is None:
             continue
         words = [w for w in ent if not w.is_punct and w.text not in ("'s", "’s")]

@@ -22,6 +22,7 @@ the label guidelines in ``docs/claims.md``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,26 @@ class _Found:
             self.statuses.setdefault(status, []).extend(found)
 
 
+class _Intervals:
+    """Character intervals, with those overlapping a range found by bisection (not a scan)."""
+
+    def __init__(self, items: Sequence[tuple[int, int]]) -> None:
+        self.order = sorted(range(len(items)), key=lambda k: items[k][0])
+        self.items = [items[k] for k in self.order]
+        self.starts = [s for s, _ in self.items]
+        self.longest = max((e - s for s, e in self.items), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[int]:
+        """Indices (into the list given) of the intervals overlapping ``[start, end)``."""
+        out = []
+        k = bisect.bisect_left(self.starts, end) - 1
+        while k >= 0 and self.starts[k] + self.longest > start:
+            if self.items[k][1] > start:
+                out.append(self.order[k])
+            k -= 1
+        return sorted(out)
+
+
 @dataclass
 class _Article:
     """What every sentence needs: text, parse, sources, quotation regions."""
@@ -71,6 +92,16 @@ class _Article:
     quoted: list[tuple[int, int]]
     quotes: Sequence[Quote]
     speakers: dict[int, ClaimSource]
+    quoted_index: _Intervals = field(init=False)
+    quotes_index: _Intervals = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.quoted_index = _Intervals(self.quoted)
+        self.quotes_index = _Intervals([(q.content.start, q.content.end) for q in self.quotes])
+
+    def quoted_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The quotation regions overlapping ``[start, end)``, in order."""
+        return [self.quoted[k] for k in self.quoted_index.overlapping(start, end)]
 
 
 def quotation_regions(text: str, min_words: int = 4) -> list[tuple[int, int]]:
@@ -87,7 +118,7 @@ def quotation_regions(text: str, min_words: int = 4) -> list[tuple[int, int]]:
 
 
 def _quoted_share(art: _Article, start: int, end: int) -> float:
-    inside = sum(max(0, min(e, end) - max(s, start)) for s, e in art.quoted)
+    inside = sum(min(e, end) - max(s, start) for s, e in art.quoted_in(start, end))
     return inside / max(end - start, 1)
 
 
@@ -235,7 +266,7 @@ def _quote_attribution(art: _Article, found: _Found, paragraph: int) -> None:
     share = _quoted_share(art, found.start, found.end)
     if share == 0:
         return
-    regions = [(s, e) for s, e in art.quoted if s < found.end and e > found.start]
+    regions = art.quoted_in(found.start, found.end)
     asks = [(e - 2, e - 1) for s, e in regions if art.text[s:e].rstrip("”\"» ").endswith("?")]
     if "attributed" in found.statuses:
         found.add("question", asks)
@@ -254,7 +285,8 @@ def _quote_attribution(art: _Article, found: _Found, paragraph: int) -> None:
 
 def _overlapping_quote(art: _Article, found: _Found) -> Quote | None:
     """The quote that holds most of the claim, or an indirect quote inside the claim."""
-    for quote in art.quotes:
+    for k in art.quotes_index.overlapping(found.start, found.end):
+        quote = art.quotes[k]
         c = quote.content
         overlap = max(0, min(c.end, found.end) - max(c.start, found.start))
         inside = overlap >= 0.5 * (found.end - found.start)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from ...model import Actor, ClaimSource, Quote, SourceKind
+from ...nlp import entities
 
 REPORTING_VERBS = frozenset({
     "say", "tell", "claim", "allege", "state", "warn", "insist", "argue", "believe", "think",
@@ -125,18 +126,23 @@ class SourceContext:
         self._mentions = sorted(
             (m.start, m.end, a) for a in self.actors for m in a.mentions
         )
-        self._persons = sorted((e.start_char, e.text) for e in self.doc.ents
+        self._persons = sorted((e.start_char, e.text) for e in entities(self.doc).all
                                if e.label_ == "PERSON")
+        self._starts = [m[0] for m in self._mentions]
+        self._longest = max((e - s for s, e, _ in self._mentions), default=0)
 
     def actor_at(self, start: int, end: int) -> Actor | None:
-        """The actor whose mention overlaps ``[start, end)`` most to the right (the head)."""
-        best: Actor | None = None
-        for m_start, m_end, actor in self._mentions:
-            if m_start >= end:
-                break
-            if m_end > start:
-                best = actor
-        return best
+        """The actor whose mention overlaps ``[start, end)`` most to the right (the head).
+
+        Mentions are sorted by start; the scan goes back from the last one starting
+        before ``end`` and stops where no mention can reach ``start`` any more.
+        """
+        k = bisect.bisect_left(self._starts, end) - 1
+        while k >= 0 and self._mentions[k][0] + self._longest > start:
+            if self._mentions[k][1] > start:
+                return self._mentions[k][2]
+            k -= 1
+        return None
 
     def person_before(self, offset: int) -> str | None:
         i = bisect.bisect_left(self._persons, (offset, ""))
@@ -177,7 +183,7 @@ def source_of(ctx: SourceContext, head: Token,
     lemma = head.lemma_.lower()
     actor = ctx.actor_at(start, end)
     actor_id = actor.id if actor else None
-    ents = [e for e in ctx.doc.ents if start <= e.start_char and e.end_char <= end]
+    ents = entities(ctx.doc).in_chars(start, end)
     person = next((e.text for e in ents if e.label_ == "PERSON"), None)
     org = next((e.text for e in ents if e.label_ in ("ORG", "GPE", "NORP", "FAC")), None)
     if any(c.dep_ == "acl" and c.lower_ == "named" for c in head.children):

@@ -27,6 +27,7 @@ from ...pipeline import AnalysisInput, Analyzer
 from . import frames as frame_rules
 from . import genre as genre_rules
 from .techniques import DEFINITIONS, load_model
+from .techniques.stream import streamed
 
 RULE_PRIOR = 0.6
 """Confidence given to a span proposed by a cue rule (the classifier still picks the label)."""
@@ -107,7 +108,8 @@ def find_techniques(
     """
     model = load_model()
     use_encoder = use_encoder and (encoder.available() or not model.needs_states())
-    states = model.states_of(text, segments) if use_encoder and model.needs_states() else None
+    whole = use_encoder and model.needs_states() and not streamed(segments)
+    states = model.states_of(text, segments) if whole else None  # else chunk by chunk
     confidence: dict[tuple[int, int], float] = {}
     questions: set[tuple[int, int]] = set()
     for found in (model.find_spans(text, segments, states) if use_encoder else ()):

@@ -35,6 +35,7 @@ How it works, on the spaCy parse:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ...model import Actor, Quote, QuoteKind, Span, Speaker, VagueKind
+from ...nlp import entities
 from ...pipeline import AnalysisInput, Analyzer
 from . import rules, speakers
 from .features import (
@@ -225,8 +227,8 @@ def _name_entity(doc: Doc, start: int, end: int) -> tuple[int, int, str] | None:
     """The best named entity inside ``[start, end)``: a PERSON, else an ORG/GPE/NORP."""
     best: tuple[int, int, str] | None = None
     rank = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
-    for ent in doc.ents:
-        if ent.start_char >= start and ent.end_char <= end and ent.label_ in rank:
+    for ent in entities(doc).in_chars(start, end):
+        if ent.label_ in rank:
             cand = (ent.start_char, ent.end_char, ent.label_)
             if best is None or rank[ent.label_] < rank[best[2]]:
                 best = cand
@@ -296,9 +298,8 @@ def _drop_name(
         else:
             end = min(end, name[0])
     else:
-        for ent in doc.ents:
-            if (ent.label_ == "PERSON" and start <= ent.start_char and ent.end_char <= end
-                    and ent.text.split()[-1] == last_word):
+        for ent in entities(doc).in_chars(start, end):
+            if ent.label_ == "PERSON" and ent.text.split()[-1] == last_word:
                 end = ent.start_char  # the same person named again: "Berg, Minister Anna Berg"
                 break
     while start < end and not text[start].isalnum():
@@ -358,17 +359,24 @@ class Resolver:
         self.actors = actors
         self.quotes = quotes or Quotations([])
         self.sents = list(doc.sents)
+        self._sent_starts = [s.start for s in self.sents]
         self.speakers: list[Mention] = []
+        self._mentions = sorted((m.start, m.end, order, actor.id) for order, (actor, m) in
+                                enumerate((a, m) for a in actors for m in a.mentions))
+        self._mention_starts = [m[0] for m in self._mentions]
+        self._longest = max((e - s for s, e, _, _ in self._mentions), default=0)
 
     def actor_for(self, start: int, end: int) -> str | None:
-        best: tuple[int, str] | None = None
-        for actor in self.actors:
-            for m in actor.mentions:
-                if m.start < end and start < m.end:
-                    size = m.end - m.start
-                    if best is None or size > best[0]:
-                        best = (size, actor.id)
-        return best[1] if best else None
+        """The actor of the longest mention overlapping ``[start, end)`` (the first listed
+        on a tie), found by bisection over the mentions sorted by start."""
+        best: tuple[int, int, str] | None = None
+        k = bisect.bisect_left(self._mention_starts, end) - 1
+        while k >= 0 and self._mentions[k][0] + self._longest > start:
+            m_start, m_end, order, actor_id = self._mentions[k]
+            if start < m_end and (best is None or (m_end - m_start, -order) > best[:2]):
+                best = (m_end - m_start, -order, actor_id)
+            k -= 1
+        return best[2] if best else None
 
     def remember(self, m: Mention) -> None:
         self.speakers.append(m)
@@ -383,7 +391,7 @@ class Resolver:
                 m.name.split()[-1] == words[0]
             ):
                 return m
-        for e in reversed([e for e in self.doc.ents if e.start_char < before]):
+        for e in reversed(entities(self.doc).before_char(before)):
             if e.label_ == "PERSON" and len(e.text.split()) > 1 and e.text.split()[-1] == words[0]:
                 desc = _descriptor(self.doc, e.root, (e.start_char, e.end_char, e.label_))
                 return Mention(e.start_char, e.text, "PERSON",
@@ -415,10 +423,11 @@ class Resolver:
     def _nearest_entity(self, tok: Token, want: Iterable[str]) -> Mention | None:
         want = set(want)
         sents = self.sents
-        idx = next((k for k, s in enumerate(sents) if s.start <= tok.i < s.end), 0)
+        idx = max(0, bisect.bisect_right(self._sent_starts, tok.i) - 1)
         for k in range(idx, max(-1, idx - MAX_SENT_BACK), -1):
             sent = sents[k]
-            ents = [e for e in sent.ents if e.label_ in want and e.end <= tok.i
+            ents = [e for e in entities(self.doc).in_tokens(sent.start, sent.end)
+                    if e.label_ in want and e.end <= tok.i
                     and self.quotes.containing(e.start_char) is None]
             if not ents:
                 continue

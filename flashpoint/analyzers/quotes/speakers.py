@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from ...nlp import entities
 from .rules import VAGUE_HEADS
 
 SPEAKING_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -174,7 +175,7 @@ def noun_head(head: Token) -> Token:
     """
     if not head.ent_type_ or head.ent_type_ in SPEAKING_ENTS:
         return head
-    ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+    ent = entities(head.doc).at_token(head.i)
     if ent is None:
         return head
     last = next((t for t in reversed(ent) if not t.is_punct), head)

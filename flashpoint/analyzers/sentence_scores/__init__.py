@@ -30,9 +30,6 @@ from ...pipeline import AnalysisInput, Analyzer
 from . import heads
 from .classifiers import TextRecord, load_model
 
-MAX_ENCODED_SENTENCES = 400
-"""Articles with more sentences are scored by the TF-IDF models only (bounded time)."""
-
 
 def _record(doc: Doc, sentence: Sentence, tags: bool) -> TextRecord:
     if not tags:
@@ -49,9 +46,14 @@ def tfidf_logits(name: str, doc: Doc, sentences: Sequence[Sentence]) -> list[flo
 
 def probabilities(doc: Doc, sentences: Sequence[Sentence],
                   use_encoder: bool = True) -> dict[str, list[float]]:
-    """P(subjective) and P(check-worthy) per sentence, from the best available backend."""
+    """P(subjective) and P(check-worthy) per sentence, from the best available backend.
+
+    Whatever the article's length: a sentence's scores depend on its text (and its
+    tags) only, so the same sentence scores the same in a short and in a long article.
+    The encoder pass streams through the sentences in chunks (:func:`heads.pooled_features`).
+    """
     logits = {name: tfidf_logits(name, doc, sentences) for name in heads.NAMES}
-    if not (use_encoder and heads.ready() and 0 < len(sentences) <= MAX_ENCODED_SENTENCES):
+    if not (use_encoder and heads.ready() and sentences):
         return {name: [heads.sigmoid(z) for z in zs] for name, zs in logits.items()}
     pooled = heads.pooled_features([s.span.text for s in sentences])
     return {name: heads.load_head(name).probas(pooled, logits[name]) for name in heads.NAMES}

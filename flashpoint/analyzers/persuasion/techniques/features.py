@@ -252,13 +252,17 @@ class TokenRows:
     context: list[list[str]]
 
 
-def token_rows(text: str, segments: Sequence[tuple[int, int]], features: bool = True
-               ) -> TokenRows:
+def token_rows(text: str, segments: Sequence[tuple[int, int]], features: bool = True,
+               stats: ArticleStats | None = None) -> TokenRows:
     """Tokenise each segment; features of each token and the bag of words of its segment.
 
-    ``features=False`` leaves the two feature blocks empty (tokens only).
+    ``features=False`` leaves the two feature blocks empty (tokens only). ``stats``:
+    ``text``'s :class:`ArticleStats` when the caller has them (a long article's rows
+    are built a chunk of segments at a time).
     """
-    stats = ArticleStats.of(text) if features else None
+    if features and stats is None:
+        stats = ArticleStats.of(text)
+    stats = stats if features else None
     out = TokenRows([], [], [], [])
     for k, (s, e) in enumerate(segments):
         toks = [Token(t.start + s, t.end + s, t.text) for t in tokenize(text[s:e])]

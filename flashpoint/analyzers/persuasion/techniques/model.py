@@ -24,6 +24,7 @@ import numpy as np
 
 from ....errors import BackboneMissing
 from . import features as F
+from . import stream
 from .linear import FloatArray, HashedLinear, sigmoid, softmax
 from .states import (
     KEEP,
@@ -103,7 +104,8 @@ class TechniqueModel:
     it has one) is the span's pooled token states of ``classifier_layers``
     (:func:`~.states.span_vectors`). All read the states of one encoder pass
     per sentence for layers ``keep`` (:func:`~.states.article_states`); pass
-    ``states`` to reuse them.
+    ``states`` to reuse them. Without ``states``, an article of more than
+    :data:`~.stream.CHUNK_SEGMENTS` segments is read a chunk at a time (:mod:`.stream`).
     """
 
     classifier: HashedLinear
@@ -146,13 +148,19 @@ class TechniqueModel:
                 return rows, np.zeros(len(rows.tokens))
             return rows, tagger_probabilities(self.tagger, rows)
         lexical = self.tagger if self.mix > 0 else None
-        rows = F.token_rows(text, segments, features=lexical is not None)
+        chunked = states is None and stream.streamed(segments)  # a long article: bounded memory
+        rows = F.token_rows(text, segments, features=lexical is not None and not chunked)
         if not rows.tokens:
             return rows, np.zeros(0)
-        states = self.states_of(text, segments) if states is None else states
-        p = self.head_probabilities(states, rows)
-        return rows, mixed(p, None if lexical is None else tagger_probabilities(lexical, rows),
-                           self.mix)
+        if chunked:
+            p = stream.head_probabilities(self.heads, self.keep, text, segments, rows)
+            lex = None if lexical is None else stream.tagger_probabilities(
+                lambda r: tagger_probabilities(lexical, r), text, segments)
+        else:
+            states = self.states_of(text, segments) if states is None else states
+            p = self.head_probabilities(states, rows)
+            lex = None if lexical is None else tagger_probabilities(lexical, rows)
+        return rows, mixed(p, lex, self.mix)
 
     def find_spans(self, text: str, segments: Sequence[tuple[int, int]],
                    states: ArticleStates | None = None) -> list[FoundSpan]:
@@ -174,6 +182,9 @@ class TechniqueModel:
         dense = None
         if self.classifier.dense_dim and not use_encoder:
             dense = np.zeros((len(spans), self.classifier.dense_dim))
+        elif self.classifier.dense_dim and states is None and stream.streamed(segments):
+            dense = stream.span_vectors_of(self.keep, self.classifier_layers, text, segments,
+                                           spans)
         elif self.classifier.dense_dim:
             states = self.states_of(text, segments) if states is None else states
             dense = span_vectors(select_layers(states, self.keep, self.classifier_layers),

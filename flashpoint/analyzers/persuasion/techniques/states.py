@@ -231,14 +231,40 @@ class TokenHead:
 
         mean, scale, w1, b1, _ = self._f32
         if isinstance(x, TokenInputs):  # standardised as in training, block by block
-            d = x.pooled.shape[1]
-            article = ((x.article - mean[d : 2 * d]) / scale[d : 2 * d]) @ w1[d : 2 * d]
-            flag = (x.missing - mean[-1]) / scale[-1]
-            h = np.asarray(((x.pooled - mean[:d]) / scale[:d]) @ w1[:d]
-                           + np.outer(flag, w1[-1]) + (article + b1), dtype=np.float32)
-        else:
-            z = (x.astype(np.float32, copy=False) - mean) / scale
-            h = np.asarray(z @ w1 + b1, dtype=np.float32)
+            return self.finish(self.pooled_part(x.pooled), x.missing,
+                               self.article_part(x.article))
+        z = (x.astype(np.float32, copy=False) - mean) / scale
+        h = np.asarray(z @ w1 + b1, dtype=np.float32)
+        h *= 0.5 * (1.0 + erf(h * np.float32(2**-0.5)))
+        return h
+
+    def pooled_part(self, pooled: F32) -> F32:
+        """The first layer's product over the tokens' pooled-state block (no bias, no article).
+
+        Row by row, so an article streamed in chunks of sentences gets each token's
+        row as a whole-article pass would (:meth:`finish` adds the rest).
+        """
+        mean, scale, w1, _, _ = self._f32
+        d = pooled.shape[1]
+        out: F32 = np.asarray(((pooled - mean[:d]) / scale[:d]) @ w1[:d], dtype=np.float32)
+        return out
+
+    def article_part(self, article: F32) -> F32:
+        """The first layer's product over the article block, plus the bias (one row)."""
+        mean, scale, w1, b1, _ = self._f32
+        d = len(article)
+        out: F32 = np.asarray(((article - mean[d : 2 * d]) / scale[d : 2 * d]) @ w1[d : 2 * d]
+                              + b1, dtype=np.float32)
+        return out
+
+    def finish(self, pooled_part: F32, missing: F32, article_part: F32) -> F32:
+        """``gelu`` of the first layer from :meth:`pooled_part`, the missing flags and
+        :meth:`article_part`: what :meth:`hidden` gives for :class:`TokenInputs`."""
+        from scipy.special import erf
+
+        mean, scale, w1, _, _ = self._f32
+        flag = (missing - mean[-1]) / scale[-1]
+        h = np.asarray(pooled_part + np.outer(flag, w1[-1]) + article_part, dtype=np.float32)
         h *= 0.5 * (1.0 + erf(h * np.float32(2**-0.5)))
         return h
 
@@ -319,7 +345,16 @@ def heads_probabilities(heads: Sequence[TokenHead],
                         xs: Sequence[npt.NDArray[np.floating[Any]] | TokenInputs],
                         segment: Sequence[int]) -> list[FloatArray]:
     """Each ``heads[i].probabilities(xs[i], segment)``, their LSTMs stepping together."""
-    hidden = [head.hidden(x) for head, x in zip(heads, xs, strict=True)]
+    return probabilities_from_hidden(heads, [head.hidden(x) for head, x in
+                                             zip(heads, xs, strict=True)], segment)
+
+
+def probabilities_from_hidden(heads: Sequence[TokenHead], hidden: Sequence[F32],
+                              segment: Sequence[int]) -> list[FloatArray]:
+    """The heads' probabilities from their first layers' outputs (:meth:`TokenHead.hidden`).
+
+    The LSTMs run within each sentence, so sentences can go through in chunks.
+    """
     contexts = run_lstms([head.lstm for head in heads], hidden, runs(segment))
     out: list[FloatArray] = []
     for head, h, ctx in zip(heads, hidden, contexts, strict=True):
