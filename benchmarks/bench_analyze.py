@@ -2,18 +2,23 @@
 
 Usage::
 
-    python benchmarks/bench_analyze.py [PATH ...] [--limit N] [--repeat-samples N]
+    python benchmarks/bench_analyze.py [PATH ...] [--limit N] [--repeat-samples N] [--fast]
+                                       [--without-torch]
 
 PATH defaults to the PTC training articles under ../shared/datasets (real news
 text) when present, else to ``samples/`` repeated ``--repeat-samples`` times.
-Prints words/s for bare ``nlp.pipe`` and for the full pipeline, the time each
-analyzer takes per article, the ingest time, and peak memory (max RSS).
+Prints words/s for bare ``nlp.pipe`` and for the full pipeline, their ratio in wall-clock
+and in CPU time (this process; the figure to compare on a loaded, shared machine), the CPU
+time each analyzer takes per article, the ingest time, peak memory (max RSS) and the load
+average. Models load before the clock starts (a short warm-up text).
+``--without-torch`` hides torch as in the run-time install (see ``bench_scale.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import resource
 import sys
 import time
@@ -33,14 +38,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _timed(analyzer: Analyzer, totals: dict[str, float]) -> Analyzer:
+    """``analyzer`` adding the CPU time of each call (this process, all threads) to ``totals``."""
     func = analyzer.func
 
     def wrapper(inp: AnalysisInput) -> Mapping[str, Any]:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         try:
             return func(inp)
         finally:
-            totals[analyzer.name] += time.perf_counter() - t0
+            totals[analyzer.name] += time.process_time() - t0
 
     return dataclasses.replace(analyzer, func=wrapper)
 
@@ -55,10 +61,15 @@ def _load(paths: list[str], repeat: int) -> tuple[list[Article], float]:
     return articles, elapsed
 
 
-def _clock(fn: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
+def _clock(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (this process) of ``fn()``."""
+    t0, c0 = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+WARM_UP = ("Officials in Kyiv said on Monday that Russian forces had shelled the port again. "
+           "\"We will not accept this,\" the foreign minister told reporters in Warsaw.")
 
 
 def main() -> int:
@@ -67,7 +78,13 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=200, help="at most this many articles")
     ap.add_argument("--repeat-samples", type=int, default=40)
     ap.add_argument("--fast", action="store_true", help="as `analyze --fast` (no encoder)")
+    ap.add_argument("--without-torch", action="store_true",
+                    help="hide torch, as in the run-time install")
     args = ap.parse_args()
+    if args.without_torch:
+        from bench_scale import without_torch  # this folder is on sys.path
+
+        without_torch()
 
     ptc = default_datasets_dir() / "ptc2020" / "train-articles"
     paths = args.paths or ([str(ptc)] if ptc.is_dir() else [str(ROOT / "samples")])
@@ -80,25 +97,33 @@ def main() -> int:
 
     nlp = backbone.load()
     list(nlp.pipe(texts[:5]))  # warm up
-    bare_s = _clock(lambda: list(nlp.pipe(texts, batch_size=16)))
+    bare_s, bare_cpu = _clock(lambda: list(nlp.pipe(texts, batch_size=16)))
 
     totals: dict[str, float] = defaultdict(float)
     options = FAST_OPTIONS if args.fast else {}
     pipeline = build_pipeline(options=options)
+    list(pipeline.run([Article(text=WARM_UP, source="<warm-up>")]))  # models load (untimed)
     pipeline.analyzers = tuple(_timed(a, totals) for a in pipeline.analyzers)
-    full_s = _clock(lambda: list(pipeline.run(articles)))
+    full_s, full_cpu = _clock(lambda: list(pipeline.run(articles)))
 
     print(f"ingest (read + extract + language id): {ingest_s:.2f} s for the files read")
-    print(f"bare spaCy nlp.pipe:     {words / bare_s:10.0f} words/s  ({bare_s:.2f} s)")
-    print(f"flashpoint pipeline:     {words / full_s:10.0f} words/s  ({full_s:.2f} s)")
-    print(f"ratio flashpoint/bare:   {full_s / bare_s:10.2f}x the time of bare spaCy")
-    parse_s = full_s - sum(totals.values())
-    print(f"  spaCy parse (+chunking) {1000 * parse_s / len(articles):8.1f} ms/article")
+    print(f"bare spaCy nlp.pipe:     {words / bare_s:10.0f} words/s  ({bare_s:.2f} s, "
+          f"CPU {bare_cpu:.2f} s)")
+    print(f"flashpoint pipeline:     {words / full_s:10.0f} words/s  ({full_s:.2f} s, "
+          f"CPU {full_cpu:.2f} s)")
+    print(f"ratio flashpoint/bare:   {full_s / bare_s:10.2f}x the time of bare spaCy "
+          f"(wall clock); {full_cpu / bare_cpu:.2f}x its CPU time")
+    parse_s = full_cpu - sum(totals.values())
+    print(f"  spaCy parse (+chunking) {1000 * parse_s / len(articles):8.1f} ms CPU/article  "
+          f"({100 * parse_s / full_cpu:4.1f}%)")
     for name, secs in totals.items():
-        share = 100 * secs / full_s
-        print(f"  {name:<22}  {1000 * secs / len(articles):8.1f} ms/article  ({share:4.1f}%)")
+        share = 100 * secs / full_cpu
+        print(f"  {name:<22}  {1000 * secs / len(articles):8.1f} ms CPU/article  ({share:4.1f}%)")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS):   {peak_mb:10.0f} MB")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    torch = "imported" if "torch" in sys.modules else "not imported"
+    print(f"load average {load} (1, 5, 15 min); torch {torch}")
     return 0
 
 

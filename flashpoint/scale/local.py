@@ -1,10 +1,22 @@
 """Analyse articles in a pool of local worker processes, in input order.
 
-Each worker builds its own :class:`~flashpoint.pipeline.Pipeline` (its own spaCy
-pipeline) once, from the analyzers and the already checked options of the
-parent's pipeline, and the encoder settings of the parent process; batches go
-out in order and come back in order. At most ``2 * workers`` batches are in
-flight, so memory stays bounded however many articles come in.
+Where the platform can fork (Linux), the parent loads every model once (it
+analyses a short built-in text, :data:`WARM_UP_TEXT`: spaCy, the MiniLM weights
+and its quantised graph, the heads) and then forks the workers, which inherit the
+loaded pipeline copy-on-write: a worker is ready at once instead of importing and
+loading everything itself (seconds), and the read-only weights are shared between
+processes. Each worker makes its own onnxruntime session from the inherited graph
+(:meth:`flashpoint.encoder.onnx.OnnxLayers.session`). Elsewhere (``spawn``) each
+worker builds its own :class:`~flashpoint.pipeline.Pipeline` once, from the
+analyzers and the checked options of the parent's pipeline and the parent's
+encoder settings.
+
+Articles go out in small tasks (one article for each worker's first task, then
+:data:`CHUNK`), so the first result comes back after about one article's time and
+no worker idles at the end of the input; results come back in input order, each
+as soon as it and those before it are done. At most :data:`IN_FLIGHT` tasks per
+worker are in flight, so memory stays bounded however many articles come in.
+Each worker uses one BLAS/OpenMP thread (:func:`worker_limits`).
 
 Workers die with their parent: when the run stops early (Ctrl-C, SIGTERM, an
 output error, the consumer closing the generator) the parent terminates them
@@ -17,11 +29,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from .. import encoder
@@ -38,26 +52,75 @@ WORKER_CACHE_BYTES = 64 * 2**20
 """Sentence-state cache of a worker process (one of several; the default is 256 MiB)."""
 
 
-def run(pipeline: Pipeline, articles: Iterable[Article], workers: int) -> Iterator[Article]:
-    """Analyse ``articles`` with ``pipeline`` over ``workers`` processes (in-process for 1)."""
-    if workers <= 1:
-        yield from pipeline.run(articles)
+CHUNK = 2
+"""Articles per task after each worker's first (which takes one)."""
+IN_FLIGHT = 4
+"""Tasks in flight per worker: enough that a worker never waits for the parent."""
+WARM_UP_TEXT = (
+    "Officials in Kyiv said on Monday that Russian forces had shelled the port of Odesa "
+    "again. \"We will not accept this,\" the foreign minister told reporters in Warsaw. "
+    "NATO allies condemned the attack and promised more air defence systems, while "
+    "Moscow claimed the strikes hit military targets.")
+"""Analysed by the parent before it forks the workers, so that they inherit every model loaded."""
+
+
+def run(pipeline: Pipeline, articles: Iterable[Article], workers: int,
+        start_method: str | None = None) -> Generator[Article, None, None]:
+    """Analyse ``articles`` with ``pipeline`` over ``workers`` processes (in-process for 1).
+
+    ``start_method`` is ``"fork"`` (the default where available) or ``"spawn"``.
+    """
+    if workers <= 1:  # the first article alone, so that its result comes out at once
+        it = iter(articles)
+        yield from pipeline.run(islice(it, 1))
+        yield from pipeline.run(it)
         return
-    ctx = multiprocessing.get_context("spawn")
-    initargs = (pipeline.analyzers, pipeline.options, pipeline.batch_size, encoder.settings())
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=initargs) as pool:
+    with _pool(pipeline, workers, start_method or default_start_method()) as pool:
         try:
             pending: deque[Future[list[Article]]] = deque()
-            for batch in pipeline.batches(articles):
-                pending.append(pool.submit(_work, batch))
-                if len(pending) >= 2 * workers:
+            for chunk in _chunks(articles, workers):
+                pending.append(pool.submit(_work, chunk))
+                while pending and (pending[0].done() or len(pending) >= IN_FLIGHT * workers):
                     yield from pending.popleft().result()
             while pending:
                 yield from pending.popleft().result()
         except BaseException:
             _stop(pool)
             raise
+
+
+def default_start_method() -> str:
+    """``fork`` where the platform has it (workers inherit the loaded models), else ``spawn``."""
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _chunks(articles: Iterable[Article], workers: int) -> Iterator[list[Article]]:
+    """One article for each worker's first task, then :data:`CHUNK` at a time."""
+    it = iter(articles)
+    for _ in range(workers):
+        first = list(islice(it, 1))
+        if not first:
+            return
+        yield first
+    yield from iter(lambda: list(islice(it, CHUNK)), [])
+
+
+def _pool(pipeline: Pipeline, workers: int, start_method: str) -> ProcessPoolExecutor:
+    """The worker processes: forked from a warmed-up parent, or spawned and built anew."""
+    ctx = multiprocessing.get_context(start_method)
+    if start_method == "fork":
+        warm_up(pipeline)
+        # with fork the initializer's arguments are inherited, not pickled
+        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_forked,
+                                   initargs=(pipeline,))
+    initargs = (pipeline.analyzers, pipeline.options, pipeline.batch_size, encoder.settings())
+    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=initargs)
+
+
+def warm_up(pipeline: Pipeline) -> None:
+    """Load what ``pipeline`` loads lazily (spaCy, encoder, heads) by analysing a short text."""
+    pipeline.run_batch([Article(text=WARM_UP_TEXT, source="<warm-up>")])
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -79,13 +142,32 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _init_worker(analyzers: Sequence[Analyzer], options: Mapping[str, object],
-                 batch_size: int, settings: encoder.EncoderSettings) -> None:
-    global _WORKER  # one pipeline per worker process, built once
+def _watch_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is not None and parent.pid is not None:
         threading.Thread(target=_exit_with_parent, args=(parent.pid,), daemon=True,
                          name="flashpoint-parent-watch").start()
+
+
+def _init_forked(pipeline: Pipeline) -> None:
+    """A forked worker: the parent's warmed-up pipeline, inherited.
+
+    The parent's signal handlers are dropped (the CLI turns SIGTERM into an interrupt):
+    a worker stops quietly when the parent terminates it, as a spawned one does.
+    """
+    global _WORKER  # one pipeline per worker process
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _watch_parent()
+    worker_limits()
+    _WORKER = pipeline
+
+
+def _init_worker(analyzers: Sequence[Analyzer], options: Mapping[str, object],
+                 batch_size: int, settings: encoder.EncoderSettings) -> None:
+    """A spawned worker: builds its pipeline once from the parent's analyzers and options."""
+    global _WORKER  # one pipeline per worker process, built once
+    _watch_parent()
     encoder.configure(settings)
     worker_limits()
     _WORKER = Pipeline(analyzers, options=options, batch_size=batch_size)
