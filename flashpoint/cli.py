@@ -12,7 +12,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -561,14 +561,15 @@ def _store_progress(total: int | None) -> Any:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @_db_opt
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes to analyse in parallel (each loads its own spaCy pipeline).")
 @click.option("--fast", is_flag=True, help="As `analyze --fast`: no MiniLM encoder pass.")
 @click.option("--reanalyze", is_flag=True,
               help="Analyse again stored articles whose analyzers are older than the installed "
-                   "ones.")
+                   "ones: those among the inputs, or, with no inputs, the whole stored corpus "
+                   "(from the stored texts).")
 @click.option("--verbatim", is_flag=True, help="As `analyze --verbatim`.")
 @click.option("--encoding", help="Decode inputs with this encoding instead of detecting it.")
 @_busy_opt
@@ -581,10 +582,18 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int, fast: bool, rea
     interruption redoes nothing that was committed.
 
     \b
-    Example:
+    Examples:
         flashpoint ingest news/ --db corpus.db --workers 2
+        flashpoint ingest --reanalyze --db corpus.db   # after upgrading flashpoint
     """
     import time
+
+    if not paths:
+        if not reanalyze:
+            raise click.UsageError("give files, directories or - to ingest, or --reanalyze "
+                                   "(without inputs) to analyse the stored corpus again")
+        _reanalyze_stored(db, workers, fast, busy_timeout)
+        return
 
     from .ingest import read_paths
     from .runner import ingest_paths
@@ -603,14 +612,7 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int, fast: bool, rea
         with _store_progress(total) as bar:
             task = bar.add_task("ingest", total=total, rate="")
 
-            def done(article: Article, result: Any) -> None:
-                for f in article.failures:
-                    bar.console.print(f"flashpoint: {article.source}: analyzer {f.analyzer} "
-                                      f"failed: [{f.code}] {f.message}", markup=False,
-                                      highlight=False)
-                n = bar.tasks[0].completed + 1
-                rate = n / max(time.monotonic() - start, 1e-9)
-                bar.update(task, completed=n, rate=f"{rate:.2f}/s")
+            done = _on_stored(bar, task, start)
 
             def problem(e: FlashpointError) -> None:
                 bar.console.print(f"flashpoint: {e}", markup=False, highlight=False)
@@ -618,6 +620,42 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int, fast: bool, rea
             stats = ingest_paths(store, paths, pipeline, workers=workers, reanalyze=reanalyze,
                                  verbatim=verbatim, encoding=encoding, on_problem=problem,
                                  on_article=done, hooks=hooks, limits=ingest_limits)
+    _err(f"ingest: {stats.summary()}")
+    sys.exit(stats.exit_code)
+
+
+def _on_stored(bar: Any, task: Any, start: float) -> Callable[[Article, Any], None]:
+    """The per-article callback of ``ingest``: failures on the console, the bar and its rate."""
+    import time
+
+    def done(article: Article, result: Any) -> None:
+        for f in article.failures:
+            bar.console.print(f"flashpoint: {article.source}: analyzer {f.analyzer} "
+                              f"failed: [{f.code}] {f.message}", markup=False, highlight=False)
+        n = bar.tasks[0].completed + 1
+        bar.update(task, completed=n, rate=f"{n / max(time.monotonic() - start, 1e-9):.2f}/s")
+
+    return done
+
+
+def _reanalyze_stored(db: str | None, workers: int, fast: bool, busy_timeout: float) -> None:
+    """``ingest --reanalyze`` with no inputs: the stored articles with outdated analyses."""
+    import time
+
+    from .runner import reanalyze_store
+    from .store import Store
+    from .store.ingest import count_stale
+
+    hooks = _index_hooks(Store)
+    with sigterm_as_interrupt(), Store.open(_db_path(db), busy_timeout=busy_timeout) as store:
+        pipeline = build_pipeline(None, dict(FAST_OPTIONS) if fast else None)
+        total = count_stale(store, [a.name for a in pipeline.analyzers])
+        start = time.monotonic()
+        with _store_progress(total) as bar:
+            task = bar.add_task("re-analyse", total=total, rate="")
+
+            stats = reanalyze_store(store, pipeline, workers=workers, hooks=hooks,
+                                    on_article=_on_stored(bar, task, start))
     _err(f"ingest: {stats.summary()}")
     sys.exit(stats.exit_code)
 

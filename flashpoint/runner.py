@@ -139,3 +139,23 @@ def ingest_paths(
     return ingest(store, analyse, [a.name for a in pipeline.analyzers], reanalyze=reanalyze,
                   hooks=hooks, input_errors=lambda: run.input_errors, on_article=on_article,
                   on_skip=on_skip)
+
+
+def reanalyze_store(
+    store: Store,
+    pipeline: Pipeline,
+    *,
+    workers: int = 1,
+    hooks: Sequence[Hook] = (),
+    on_article: Callable[[Article, AddResult], None] = lambda a, r: None,
+) -> IngestStats:
+    """``flashpoint ingest --reanalyze`` without inputs: analyse again, from their stored
+    texts, the stored articles whose analyzers are older than ``pipeline``'s
+    (see :func:`flashpoint.store.ingest.reanalyze_stored`)."""
+    from .store.ingest import reanalyze_stored
+
+    def analyse(articles: Iterable[Article]) -> Iterator[Article]:
+        return local.run(pipeline, articles, workers)
+
+    return reanalyze_stored(store, analyse, [a.name for a in pipeline.analyzers], hooks=hooks,
+                            on_article=on_article)

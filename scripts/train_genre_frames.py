@@ -37,11 +37,13 @@ def main() -> None:
     parser.add_argument("--datasets", type=Path, default=None,
                         help="datasets folder (default: ../shared/datasets)")
     parser.add_argument("--cv", action="store_true", help="also print the CV figures")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="processes that run the analyzers over the articles (default 2)")
     args = parser.parse_args()
     base = args.datasets or default_datasets_dir()
     start = time.perf_counter()
     ids, texts, genre_labels, frame_labels = train.read_semeval(require(base / "semeval2023_en"))
-    data = train.prepare(ids, texts)
+    data = train.prepare(ids, texts, args.workers)
     print(f"inputs: {len(ids)} articles ({time.perf_counter() - start:.0f} s)")
     keep = [k for k, i in enumerate(ids) if genre_labels.get(i) in train.GENRES]
     labels = np.asarray([genre_labels[ids[k]] == "opinion" for k in keep], dtype=np.int64)

@@ -38,10 +38,10 @@ QUADS = {
 
 
 def ev(source: str | None, target: str | None, category: str = "ASSAULT", mode: str = "actual",
-       quote: str | None = None) -> dict[str, Any]:
+       quote: str | None = None, confidence: float = 1.0) -> dict[str, Any]:
     """An event spec for :func:`article`."""
     return {"source": source, "target": target, "category": category, "mode": mode,
-            "quote": quote}
+            "quote": quote, "confidence": confidence}
 
 
 def article(text: str, events: Sequence[dict[str, Any]], *, day: str | None = "2024-01-03",
@@ -60,7 +60,8 @@ def article(text: str, events: Sequence[dict[str, Any]], *, day: str | None = "2
         quad, intensity = QUADS[e["category"]]
         built.append(Event(source=e["source"], target=e["target"], category=e["category"],
                            quad_class=quad, intensity=intensity, mode=e["mode"],
-                           evidence=Evidence(trigger=trigger, sentence=whole), quote=e["quote"]))
+                           evidence=Evidence(trigger=trigger, sentence=whole), quote=e["quote"],
+                           confidence=e["confidence"]))
         ids.update(x for x in (e["source"], e["target"]) if x)
     qs = tuple(Quote(id=qid, kind="direct", content=whole,
                      speaker=Speaker(name=name, actor=actor)) for qid, name, actor in quotes)

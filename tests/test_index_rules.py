@@ -70,6 +70,11 @@ def test_channels_are_weighted_by_intensity_and_alleged_counts_less() -> None:
     assert weight_of(-9.5, "alleged") == 4.75
 
 
+def test_a_model_backed_event_weighs_its_confidence() -> None:
+    a = article("Russia shelled Azerbaijan.", [ev("RUS", "AZE", confidence=0.75)])
+    assert [r.weight for r in reports_of(a)] == [round(9.5 * 0.75, 6)]
+
+
 # --- genre and voice ------------------------------------------------------------------------
 
 def test_author_voice_in_opinion_is_commentary_never_action() -> None:

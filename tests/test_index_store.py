@@ -309,3 +309,12 @@ def test_an_empty_store_answers_plainly(db: Store) -> None:
     assert "nothing to rank" in render.dyads_text(top)
     assert index.dyad(db, "RUS", "AZE")["series"] == []
     assert index.all_alerts(db) == []
+
+
+def test_a_model_backed_event_weighs_its_confidence_after_storing_and_reindex(
+        db: Store) -> None:
+    add(db, article("Russia shelled Azerbaijan.", [ev("RUS", "AZE", confidence=0.75)]))
+    query = "SELECT weight FROM ix_report"
+    assert db.query(query) == [{"weight": pytest.approx(9.5 * 0.75)}]
+    index.reindex(db)
+    assert db.query(query) == [{"weight": pytest.approx(9.5 * 0.75)}]

@@ -517,5 +517,5 @@ def test_store_migrates_a_version_1_database(tmp_path: Path) -> None:
     with Store.open(path) as s:
         assert s.query("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION >= 2
         s.add(make(WIRE[1]))
-        assert s.query("SELECT main, source_text FROM events") == [
-            {"main": 0, "source_text": None}]
+        assert s.query("SELECT main, source_text, confidence FROM events") == [
+            {"main": 0, "source_text": None, "confidence": 1.0}]

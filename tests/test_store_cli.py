@@ -261,3 +261,36 @@ def test_store_cli_ingest_end_to_end_with_the_real_pipeline(tmp_path: Path) -> N
         actors = {r["actor_id"] for r in s.query("SELECT actor_id FROM actors")}
         assert {"RUS", "UKR", "AZE", "ARM"} <= actors
         assert s.query("SELECT count(*) AS n FROM events")[0]["n"] >= 1
+
+
+def test_store_reanalyze_without_inputs_redoes_stale_articles_from_stored_texts(
+        tmp_path: Path) -> None:
+    from flashpoint.model import Metadata
+    from flashpoint.runner import reanalyze_store
+
+    texts = [f"Dispatch {i}: artillery fire near the border, day {i}." for i in range(4)]
+    bare = [Article(text=t, source=f"feed/{i}.txt",
+                    metadata=Metadata(title=f"Dispatch {i}", outlet="Wire"))
+            for i, t in enumerate(texts)]
+    with Store.open(tmp_path / "c.db") as store:
+        for article in StandIn().run(bare):
+            store.add(article)
+        before = {a.id: a for a in store.iter_articles()}
+        newer = StandIn(version=2)
+        st = reanalyze_store(store, newer)
+        assert (st.reanalyzed, st.new, st.exit_code) == (4, 0, 0)
+        assert sorted(newer.seen) == sorted(before)
+        after = {a.id: a for a in store.iter_articles()}
+        assert after.keys() == before.keys()
+        for key, article in after.items():
+            assert article.text == before[key].text and article.source == before[key].source
+            assert article.metadata.title == before[key].metadata.title
+            assert article.analyzers == ("events.v2",) and len(article.events) == 2
+        again = StandIn(version=2)
+        assert reanalyze_store(store, again).reanalyzed == 0 and again.seen == []
+
+
+def test_store_cli_ingest_needs_inputs_unless_reanalyzing(runner: CliRunner,
+                                                          tmp_path: Path) -> None:
+    r = runner.invoke(main, ["ingest", "--db", str(tmp_path / "c.db")])
+    assert r.exit_code == 2 and "--reanalyze" in r.output

@@ -20,6 +20,7 @@ the 426 articles on one core).
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,9 @@ def inputs(semeval: Path) -> tuple[train.Inputs, dict[str, str], dict[str, list[
                                    dict[str, str]]:
     """Model inputs of the SemEval articles, genre and frame labels, and the texts by id."""
     ids, texts, genre, frames = train.read_semeval(require(semeval))
-    return train.prepare(ids, texts), genre, frames, dict(zip(ids, texts, strict=True))
+    workers = min(2, os.cpu_count() or 1)
+    return (train.prepare(ids, texts, workers), genre, frames,
+            dict(zip(ids, texts, strict=True)))
 
 
 def _f1(tp: float, n_pred: float, n_gold: float) -> tuple[float, float, float]:

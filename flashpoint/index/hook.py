@@ -35,6 +35,8 @@ class StoredEventLike(Protocol):
     def mode(self) -> str: ...
     @property
     def quote(self) -> str | None: ...
+    @property
+    def confidence(self) -> float: ...
 
 
 class StoredArticleLike(Protocol):
@@ -69,7 +71,8 @@ def hook(w: Writer, stored: StoredArticleLike) -> None:
 
         unindex_article(w, replaced.article_id)
     events = tuple(EventFacts(e.idx, e.source, e.target, e.category, e.quad_class,
-                              e.intensity, e.mode, e.quote) for e in stored.events)
+                              e.intensity, e.mode, e.quote, e.confidence)
+                   for e in stored.events)
     facts = _facts(w, stored.article_id, stored.genre, events)
     index_article(w, facts, day=stored.published_day, outlet=stored.outlet,
                   cluster_id=stored.cluster_id)
@@ -124,10 +127,11 @@ def _batch_facts(w: Writer, heads: list[dict[str, Any]]) -> list[
     if ids:
         for r in w.execute(
                 "SELECT article_id, idx, source, target, category, quad_class, intensity, mode, "
-                f"quote FROM events WHERE article_id IN ({marks}) ORDER BY article_id, idx", ids):
+                f"quote, confidence FROM events WHERE article_id IN ({marks}) "
+                "ORDER BY article_id, idx", ids):
             events[r["article_id"]].append(EventFacts(
                 r["idx"], r["source"], r["target"], r["category"], r["quad_class"],
-                r["intensity"], r["mode"], r["quote"]))
+                r["intensity"], r["mode"], r["quote"], r["confidence"]))
         for r in w.execute("SELECT article_id, actor_id, belongs_to FROM actors "
                            f"WHERE article_id IN ({marks})", ids):
             parents[r["article_id"]][r["actor_id"]] = r["belongs_to"]

@@ -83,10 +83,12 @@ def channel_of(quad_class: str, mode: str, *, commentary: bool, attributed: bool
     return "action" if quad_class == "material_conflict" else "rhetoric"
 
 
-def weight_of(intensity: float, mode: str) -> float:
-    """An event's weight: its Goldstein intensity's size, halved when alleged."""
+def weight_of(intensity: float, mode: str, confidence: float = 1.0) -> float:
+    """An event's weight: its Goldstein intensity's size, halved when alleged, times its
+    confidence (1.0 for a lexicon event, the sentence model's probability for a
+    model-backed one)."""
     factor = ALLEGED_FACTOR if mode == "alleged" else 1.0
-    return round(abs(intensity) * factor, 6)
+    return round(abs(intensity) * factor * confidence, 6)
 
 
 def named_speaker(quote: Quote | None) -> tuple[bool, str | None]:
@@ -111,6 +113,7 @@ class EventFacts:
     intensity: float
     mode: str
     quote: str | None = None
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +139,7 @@ def facts_of(article: Article) -> ArticleFacts:
     """The :class:`ArticleFacts` of a model :class:`~flashpoint.model.Article`."""
     speakers = {q.id: Speaker(*named_speaker(q)) for q in article.quotes}
     events = tuple(EventFacts(i, e.source, e.target, e.category, e.quad_class, e.intensity,
-                              e.mode, e.quote) for i, e in enumerate(article.events))
+                              e.mode, e.quote, e.confidence) for i, e in enumerate(article.events))
     return ArticleFacts(article.id, article.genre.label if article.genre else None,
                         {a.id: a.belongs_to for a in article.actors}, speakers, events)
 
@@ -171,7 +174,7 @@ def _report(event_id: str, event: EventFacts, speakers: Mapping[str, Speaker],
         return None
     (source, target), (rs, rt) = pair
     return Report(event_id, source, target, rs, rt, event.category, event.mode, channel,
-                  weight_of(event.intensity, event.mode),
+                  weight_of(event.intensity, event.mode, event.confidence),
                   speaker_actor if channel == "rhetoric" else None)
 
 

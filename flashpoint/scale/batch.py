@@ -39,7 +39,7 @@ from ..jsonio import dumps, dumps_article
 from ..model import Article
 from ..pipeline import Pipeline
 from ..store.rows import article_rows, normalize_published
-from ..store.schema import MIGRATIONS
+from ..store.schema import table_columns
 
 Engine = Literal["local", "ray"]
 SCHEMA = "flashpoint.batch/1"
@@ -174,21 +174,11 @@ def month_of(article: Article) -> str:
 
 
 def _columns() -> dict[str, list[tuple[str, str]]]:
-    """``(name, SQL type)`` of the store's flat tables, read from its schema and migrations
-    (``CREATE TABLE`` and ``ALTER TABLE ... ADD COLUMN``): the store is the one source."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    skip = {"PRIMARY", "seq", "analysis"}
-    for step in sorted(MIGRATIONS):
-        for ddl in MIGRATIONS[step]:
-            body = ddl.partition("(")[2]
-            words = ddl.split()
-            if words[:2] == ["CREATE", "TABLE"] and words[2] in FLAT_TABLES:
-                cols = [[*c.split(), "TEXT"][:2] for c in body.split(",\n")]
-                out[words[2]] = [(n, t.rstrip(")")) for n, t in cols if n not in skip]
-            elif words[:2] == ["ALTER", "TABLE"] and words[2] in FLAT_TABLES and \
-                    words[3:5] == ["ADD", "COLUMN"]:
-                out[words[2]].append((words[5], [*words[6:], "TEXT"][0]))
-    return out
+    """``(name, SQL type)`` of the store's flat tables (the store is the one source), less
+    its internal ``seq`` and the full ``analysis`` JSON."""
+    columns = table_columns()
+    return {t: [(n, typ or "TEXT") for n, typ in columns[t] if n not in ("seq", "analysis")]
+            for t in FLAT_TABLES}
 
 
 TABLE_COLUMNS = _columns()

@@ -59,6 +59,7 @@ class StoredEvent:
     intensity: float
     mode: str
     quote: str | None
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,7 +468,7 @@ class Store:
         seq = int(cur.lastrowid or 0)
         c.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?,?,?)",
                   (seq, head["title"] or "", head["text"]))
-        c.executemany(f"INSERT INTO events VALUES ({','.join('?' * 26)})", rows.events)
+        c.executemany(f"INSERT INTO events VALUES ({','.join('?' * 27)})", rows.events)
         c.executemany(f"INSERT OR IGNORE INTO quotes VALUES ({','.join('?' * 15)})", rows.quotes)
         c.executemany(f"INSERT INTO claims VALUES ({','.join('?' * 12)})", rows.claims)
         c.executemany("INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?,?)", rows.actors)
@@ -499,8 +500,8 @@ class Store:
             "SELECT seq, title, text, cluster_id, published_day, outlet, genre FROM articles "
             "WHERE id=?", (article_id,)).fetchone()
         events = tuple(StoredEvent(*r) for r in c.execute(
-            "SELECT event_id, idx, source, target, category, quad_class, intensity, mode, quote "
-            "FROM events WHERE article_id=? ORDER BY idx", (article_id,)))
+            "SELECT event_id, idx, source, target, category, quad_class, intensity, mode, quote, "
+            "confidence FROM events WHERE article_id=? ORDER BY idx", (article_id,)))
         c.execute("INSERT INTO articles_fts(articles_fts, rowid, title, text) "
                   "VALUES ('delete', ?, ?, ?)", (seq, title or "", text))
         for table in ("events", "quotes", "claims", "actors", "mentions"):
@@ -517,7 +518,8 @@ class Store:
 
 def _stored(rows: ArticleRows, size: int, removed: StoredArticle | None) -> StoredArticle:
     h = rows.article
-    events = tuple(StoredEvent(r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
+    # an events row: id, article, idx, source .. quote (0, 2-9), ..., confidence (last)
+    events = tuple(StoredEvent(r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[-1])
                    for r in rows.events)
     return StoredArticle(h["id"], h["cluster_id"], h["published_day"], h["outlet"], h["genre"],
                          events, size, removed)

@@ -9,6 +9,7 @@ runner's reader and pipeline to it), so ``import flashpoint.store`` loads no mod
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -140,6 +141,52 @@ def _wanted(item: Article, store: Store, seen: set[str], redo: set[str], reanaly
         redo.add(item.id)
         return True
     return False
+
+
+def stale_articles(store: Store, installed: Sequence[str], batch: int = 500
+                   ) -> Iterator[Article]:
+    """Stored articles analysed by analyzers older than ``installed``, as bare inputs.
+
+    Each comes back with its text, source and metadata only (the analysis
+    emptied), ready for the pipeline; ``ingest --reanalyze`` without inputs runs
+    them and stores the result with ``replace=True``.
+    """
+    last = 0
+    while True:
+        rows = store.query("SELECT seq, id, analyzers FROM articles WHERE seq>? ORDER BY seq "
+                           "LIMIT ?", (last, batch))
+        for row in rows:
+            if is_stale(json.loads(row["analyzers"]), installed):
+                old = store.get(row["id"])
+                yield Article(text=old.text, source=old.source, metadata=old.metadata, id=old.id)
+        if len(rows) < batch:
+            return
+        last = rows[-1]["seq"]
+
+
+def count_stale(store: Store, installed: Sequence[str]) -> int:
+    """How many stored articles :func:`stale_articles` would yield (a progress bar's total)."""
+    return sum(is_stale(json.loads(r["analyzers"]), installed)
+               for r in store.query("SELECT analyzers FROM articles"))
+
+
+def reanalyze_stored(store: Store, analyse: Callable[[Iterable[Article]], Iterable[Article]],
+                     installed: Sequence[str], *, hooks: Sequence[Hook] = (),
+                     on_article: Callable[[Article, AddResult], None] = lambda a, r: None,
+                     ) -> IngestStats:
+    """Analyse again every stored article whose analysis is outdated, from its stored text.
+
+    ``analyse`` maps bare articles to analysed ones (the runner's pool). Each
+    article replaces its old analysis in its own transaction, so an interrupted
+    run keeps what it finished and a rerun picks up the rest.
+    """
+    stats = IngestStats()
+    for article in analyse(stale_articles(store, installed)):
+        stats.analyzer_failures += len(article.failures)
+        result = store.add(article, hooks=hooks, replace=True)
+        stats.count(result)
+        on_article(article, result)
+    return stats
 
 
 def count_new(store: Store, items: Iterable[object]) -> int:

@@ -138,7 +138,8 @@ def article_rows(a: Article, *, source: str, cluster_id: str, ingested_at: str,
         rows.events.append((f"{a.id}:{i}", a.id, i, e.source, e.target, e.category, e.quad_class,
                             e.intensity, e.mode, e.quote, t.start, t.end, t.text, s.start, s.end,
                             day, m.outlet, cluster_id, genre, int(e.main),
-                            *_span_columns(e.evidence.source), *_span_columns(e.evidence.target)))
+                            *_span_columns(e.evidence.source), *_span_columns(e.evidence.target),
+                            e.confidence))
     for i, q in enumerate(a.quotes):
         sp = q.speaker
         rows.quotes.append((a.id, q.id, i, q.kind, q.content.start, q.content.end, q.content.text,

@@ -8,6 +8,9 @@ Meaning of every column: ``docs/store.md``.
 
 from __future__ import annotations
 
+import functools
+import sqlite3
+
 APPLICATION_ID = 0x464C5348
 """``PRAGMA application_id`` of a flashpoint store ("FLSH"): tells it from other SQLite files."""
 
@@ -151,10 +154,35 @@ _V2 = (
     "ALTER TABLE events ADD COLUMN target_text TEXT",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2}
+_V3 = (
+    # Model-backed events (issue 20) carry the sentence model's probability; lexicon events 1.0,
+    # and so do rows stored before version 3.
+    "ALTER TABLE events ADD COLUMN confidence REAL NOT NULL DEFAULT 1.0",
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 CORE_TABLES = frozenset({
     "store_info", "schema_extensions", "articles", "events", "quotes", "claims", "actors",
     "mentions", "clusters", "minhash", "lsh", "superseded", "articles_fts",
 })
+
+
+@functools.lru_cache(maxsize=1)
+def table_columns() -> dict[str, tuple[tuple[str, str], ...]]:
+    """``(name, declared SQL type)`` of every table's columns at :data:`SCHEMA_VERSION`.
+
+    Read from an in-memory database built by the migrations, so that other parts
+    (the batch engine's flat Parquet tables) follow the store without parsing its DDL.
+    """
+    conn = sqlite3.connect(":memory:")
+    try:
+        for version in sorted(MIGRATIONS):
+            for sql in MIGRATIONS[version]:
+                conn.execute(sql)
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {name: tuple((r[1], r[2]) for r in conn.execute(f"PRAGMA table_info({name})"))
+                for name in names}
+    finally:
+        conn.close()

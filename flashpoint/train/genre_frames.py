@@ -55,8 +55,14 @@ class Inputs:
     vectors: F32
 
 
-def prepare(ids: Sequence[str], texts: Sequence[str]) -> Inputs:
-    """Run the analyzers the models read and collect their inputs (one article at a time)."""
+def prepare(ids: Sequence[str], texts: Sequence[str], workers: int = 1) -> Inputs:
+    """Run the analyzers the models read and collect their inputs, row by row in ``ids`` order.
+
+    ``workers > 1`` splits the articles over that many fresh (spawned) processes,
+    each running :func:`prepare` on its share; the rows are the same as with one.
+    """
+    if workers > 1 and len(ids) > 1:
+        return _prepare_parallel(ids, texts, workers)
     pipeline = Pipeline(select(registry(plugins=False), ANALYZERS))
     cues, vectors = [], []
     articles = (Article(text=t, source=i) for i, t in zip(ids, texts, strict=True))
@@ -67,6 +73,20 @@ def prepare(ids: Sequence[str], texts: Sequence[str]) -> Inputs:
             [article.text[s:e] for s, e in segments[: frames_model.MAX_SENTENCES]])
         vectors.append(rows.mean(axis=0) if len(rows) else np.zeros(rows.shape[1], np.float32))
     return Inputs(tuple(ids), np.stack(cues), np.stack(vectors).astype(np.float32))
+
+
+def _prepare_parallel(ids: Sequence[str], texts: Sequence[str], workers: int) -> Inputs:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [list(range(k, len(ids), workers)) for k in range(min(workers, len(ids)))]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(len(shares), mp_context=context) as pool:
+        parts = list(pool.map(prepare, [[ids[i] for i in share] for share in shares],
+                              [[texts[i] for i in share] for share in shares]))
+    order = np.argsort(np.concatenate([np.asarray(share) for share in shares]), kind="stable")
+    return Inputs(tuple(ids), np.concatenate([p.cues for p in parts])[order],
+                  np.concatenate([p.vectors for p in parts])[order])
 
 
 def read_semeval(folder: Path) -> tuple[list[str], list[str], dict[str, str], dict[str, list[str]]]:
