@@ -197,7 +197,7 @@ def test_events_full_registered_pipeline(nlp: Language) -> None:
     text = ("Azerbaijan expelled three Iranian diplomats on Friday. "
             "Tehran could retaliate against Baku, officials warned.")
     (article,) = Pipeline(registry(plugins=False), nlp=nlp).run([Article(text=text, source="t")])
-    assert "events.v1" in article.analyzers
+    assert "events.v2" in article.analyzers
     by_trigger = {e.evidence.trigger.text.split()[0]: e for e in article.events}
     assert (by_trigger["expelled"].source, by_trigger["expelled"].mode) == ("AZE", "actual")
     assert by_trigger["expelled"].category == "SANCTION"

@@ -567,7 +567,7 @@ def _unique(found: list[Event]) -> Iterator[Event]:
 
 
 ANALYZER = Analyzer(
-    name="events.v1",
+    name="events.v2",
     func=events,
     produces=("events",),
     requires=frozenset({"doc", "sentences", "actors", "quotes", "claims"}),
