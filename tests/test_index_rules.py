@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from flashpoint.errors import IndexQueryError
 from flashpoint.index import alerts as al
 from flashpoint.index.periods import period_end, period_start, periods
 from flashpoint.index.rules import channel_of, reports_of, root_of, sum_channels, weight_of
@@ -131,6 +132,9 @@ def test_weeks_start_on_monday_and_months_on_the_first() -> None:
     assert period_start(sunday, "month") == dt.date(2024, 1, 1)
     assert period_end(dt.date(2024, 2, 1), "month") == dt.date(2024, 2, 29)
     assert len(periods(dt.date(2024, 1, 3), dt.date(2024, 3, 1), "week")) == 9
+    with pytest.raises(IndexQueryError, match="20,000 periods"):
+        periods(dt.date(783, 5, 13), dt.date(2024, 3, 1), "day")
+    assert len(periods(dt.date(1970, 1, 1), dt.date(2024, 3, 1), "day")) == 19784
 
 
 def test_no_look_ahead_a_verdict_never_changes_when_the_future_arrives() -> None:

@@ -164,6 +164,13 @@ def test_serve_api_dyad_is_the_index_json(client: TestClient, built: Built) -> N
     assert client.get("/api/dyads?top=5").json() == json.loads(json.dumps(top))
 
 
+def test_serve_api_dyad_refuses_a_range_of_too_many_periods_at_once(client: TestClient) -> None:
+    # found by the schemathesis fuzz run: a year-783 --since by day took minutes
+    r = client.get("/api/dyad?a=RUS&b=AZE&by=day&since=0783-05-13", timeout=10)
+    assert r.status_code == 422 and "periods" in r.json()["error"]["message"]
+    assert client.get("/api/dyad?a=RUS&b=AZE&by=month&since=0783-05-13").status_code == 200
+
+
 def test_serve_api_evidence_is_paginated(client: TestClient, built: Built) -> None:
     week = built.alert_week.isoformat()
     full = client.get(f"/api/evidence?a=RUS&b=AZE&period={week}&limit=100").json()

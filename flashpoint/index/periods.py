@@ -47,8 +47,21 @@ def period_end(start: dt.date, by: str) -> dt.date:
     return next_start(start, by) - dt.timedelta(days=1)
 
 
+MAX_PERIODS = 20_000
+"""The most periods one series may hold (55 years by day): a wider range is an error, not a
+request that runs for minutes (``--since 0783-05-13 --by day``)."""
+_DAYS = {"day": 1, "week": 7, "month": 28}
+
+
 def periods(since: dt.date, until: dt.date, by: str) -> list[dt.date]:
-    """Every period start from the one holding ``since`` to the one holding ``until``."""
+    """Every period start from the one holding ``since`` to the one holding ``until``.
+
+    More than :data:`MAX_PERIODS` is :class:`IndexQueryError`.
+    """
+    if (until - since).days // _DAYS[by] >= MAX_PERIODS:
+        raise IndexQueryError(
+            f"{since} to {until} by {by} is more than {MAX_PERIODS:,} periods: narrow --since "
+            f"and --until, or use a longer --by")
     out = []
     current = period_start(since, by)
     while current <= until:
