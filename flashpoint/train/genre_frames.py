@@ -30,7 +30,7 @@ import numpy.typing as npt
 from ..analyzers import registry
 from ..analyzers.persuasion import frames as frames_model
 from ..analyzers.persuasion import genre as genre_model
-from ..analyzers.persuasion.frames import FRAMES, FramesModel
+from ..analyzers.persuasion.frames import FRAMES, FramesModel, frame_probabilities
 from ..analyzers.persuasion.genre import GenreModel
 from ..model import Article
 from ..pipeline import Pipeline, select
@@ -141,12 +141,6 @@ def _frame_weights(x: F64, y: I64, c: float) -> tuple[F32, F64]:
     return np.stack(coefs).astype(np.float32), np.asarray(intercepts)
 
 
-def _probabilities(coef: F32, intercept: F64, x: F64) -> F64:
-    z = x @ coef.T.astype(np.float64) + intercept
-    out: F64 = 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
-    return out
-
-
 def best_thresholds(probs: F64, gold: I64) -> F64:
     """Per frame, the grid threshold with the best F1 on ``probs`` (ties: the lowest)."""
     out = np.zeros(gold.shape[1])
@@ -183,7 +177,7 @@ def fit_frames(vectors: F32, gold: I64, c: float = FRAMES_C, seed: int = 0,
     oof = np.zeros(gold.shape)
     for test in kfold(len(x), THRESHOLD_FOLDS, seed + 100):
         train = np.setdiff1d(np.arange(len(x)), test)
-        oof[test] = _probabilities(*_frame_weights(x[train], gold[train], c), x[test])
+        oof[test] = frame_probabilities(*_frame_weights(x[train], gold[train], c), x[test])
     coef, intercept = _frame_weights(x, gold, c)
     return FramesModel(coef=coef, intercept=intercept, threshold=best_thresholds(oof, gold),
                        meta={"c": c, "n_train": len(x), "seed": seed, **meta})

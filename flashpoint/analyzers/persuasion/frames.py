@@ -59,6 +59,13 @@ def sentence_vectors(texts: Sequence[str]) -> F32:
     return np.stack(rows).astype(np.float32)
 
 
+def frame_probabilities(coef: F32, intercept: F64, x: npt.NDArray[np.floating]) -> F64:
+    """Each frame's logistic probability for the article vector(s) ``x`` (one row or many)."""
+    z = x.astype(np.float64) @ coef.T.astype(np.float64) + intercept
+    out: F64 = 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+    return out
+
+
 @dataclass(frozen=True)
 class FramesModel:
     """One logistic regression per frame on the article vector (standardisation folded in)."""
@@ -70,9 +77,7 @@ class FramesModel:
     meta: dict[str, object]
 
     def probabilities(self, article_vector: F32) -> F64:
-        z = article_vector.astype(np.float64) @ self.coef.T.astype(np.float64) + self.intercept
-        out: F64 = 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
-        return out
+        return frame_probabilities(self.coef, self.intercept, article_vector)
 
     def save(self, path: Path) -> None:
         meta = {"frames": list(FRAMES), "layers": list(LAYERS), **self.meta}
