@@ -188,8 +188,9 @@ pipeline = build_pipeline(None, {options!r})
 next(analyze_paths([{folder!r}], pipeline, RunStats(), workers={workers}))
 ticks = os.sysconf("SC_CLK_TCK")
 start = int(open("/proc/self/stat").read().rsplit(")", 1)[1].split()[19]) / ticks
-boot = next(float(x.split()[1]) for x in open("/proc/stat") if x.startswith("btime"))
-print(time.time() - boot - start)
+# the start time counts clock ticks since boot: compare it with the boot-time clock (btime in
+# /proc/stat is whole seconds, which made this figure up to a second too long)
+print(time.clock_gettime(time.CLOCK_BOOTTIME) - start)
 os._exit(0)
 """
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import analyzers as analyzer_registry
-from . import encoder
+from . import encoder, filecache
 from .errors import IngestError, InputWarning
 from .ingest import DEFAULT_LIMITS, IngestLimits, read_paths
 from .model import Article, Metadata
@@ -55,9 +55,11 @@ def build_pipeline(
     """A pipeline of the registered analyzers (all, or those named), options checked.
 
     The encoder's environment variables are read here, once (see
-    :func:`flashpoint.encoder.settings_from_env`).
+    :func:`flashpoint.encoder.settings_from_env`), and the file cache's folder
+    (:func:`flashpoint.filecache.dir_from_env`).
     """
     encoder.configure(encoder.settings_from_env(os.environ))
+    filecache.configure(filecache.dir_from_env(os.environ))
     return Pipeline(select(analyzer_registry.registry(), names), options=options)
 
 

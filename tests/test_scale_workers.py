@@ -59,8 +59,8 @@ def test_spawned_workers_equal_one_process() -> None:
 
 
 def _slow_first(inp: AnalysisInput) -> Mapping[str, Any]:
-    if inp.article.source == "t0":
-        time.sleep(1.0)  # the first article finishes after the others
+    if inp.article.source == "t1":
+        time.sleep(1.0)  # the first worker's first article finishes after the others
     raise RuntimeError(f"pid {os.getpid()}")  # recorded as a failure: tells who analysed it
 
 
@@ -72,8 +72,27 @@ def test_results_come_back_in_input_order_from_both_workers() -> None:
     articles = _articles(8)
     out = list(local.run(pipeline, articles, workers=2, start_method="fork"))
     assert [a.source for a in out] == [a.source for a in articles]
-    pids = {a.failures[-1].message.rsplit(" ", 1)[1] for a in out}
-    assert len(pids) == 2 and str(os.getpid()) not in pids  # both workers, not the parent
+    pids = [a.failures[-1].message.rsplit(" ", 1)[1] for a in out]
+    assert pids[0] == str(os.getpid())  # the parent analyses the first article (it loads models)
+    workers = set(pids[1:])
+    assert len(workers) == 2 and str(os.getpid()) not in workers  # then both workers, not it
+
+
+@pytest.mark.model
+@fork_only
+def test_the_parent_hands_out_the_first_article_before_the_workers_start() -> None:
+    pulled: list[str] = []
+
+    def source() -> Iterator[Article]:
+        for article in _articles(6):
+            pulled.append(article.source)
+            yield article
+
+    pipeline = Pipeline([sentences.ANALYZER])
+    run = local.run(pipeline, source(), workers=2, start_method="fork")
+    first = next(run)
+    assert first.source == "t0" and pulled == ["t0"]  # no pool yet, nothing more read
+    assert [a.source for a in run] == [f"t{i}" for i in range(1, 6)]
 
 
 @pytest.mark.model
@@ -97,6 +116,16 @@ def test_a_forked_process_makes_its_own_onnx_session() -> None:
     os.waitpid(pid, 0)
     assert answer == b"1"
     assert layers.session(5) is parent_session
+
+
+def test_no_input_starts_no_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object) -> None:
+        raise AssertionError("a pool was started for no input")
+
+    monkeypatch.setattr(local, "_pool", no_pool)
+    pipeline = Pipeline([sentences.ANALYZER])
+    for method in ("fork", "spawn"):
+        assert list(local.run(pipeline, iter([]), workers=2, start_method=method)) == []
 
 
 def test_warm_up_text_is_analysed_by_the_parent(tmp_path: Path) -> None:

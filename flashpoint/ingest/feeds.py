@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import feedparser
-
 from ..errors import IngestError, MalformedRecord, NoArticleFound
 from ..model import Article, Metadata
 from .dates import from_struct
@@ -23,6 +21,8 @@ def _entry_html(entry: Any) -> str:
 
 
 def read_feed(data: bytes, source: str) -> Iterator[Article | IngestError]:
+    import feedparser  # imported on first use: most runs read no feed
+
     parsed = feedparser.parse(data)
     if not parsed.entries:
         why = f" ({parsed.bozo_exception})" if parsed.bozo else ""

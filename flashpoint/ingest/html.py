@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from ..errors import NoArticleFound
@@ -26,6 +25,8 @@ def _authors(value: str | None) -> tuple[str, ...]:
 
 def extract(html: str, source: str, url: str | None = None, outlet: str | None = None) -> Article:
     """One article from an HTML page; raises :class:`NoArticleFound` if it has no main text."""
+    import trafilatura  # imported on first use: a plain-text or record run never needs it
+
     doc: Any
     try:
         doc = trafilatura.bare_extraction(

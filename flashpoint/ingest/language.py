@@ -13,7 +13,10 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections import Counter
+from pathlib import Path
 from typing import Any
+
+from .. import filecache
 
 MIN_LETTERS = 20
 """Texts with fewer letters than this get no language (too short to tell)."""
@@ -22,9 +25,22 @@ _ALPHABETS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
 
 @functools.lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's identifier: its model unpacked once and kept in the file cache (the
+    shipped file is LZMA-compressed, about 0.5 s to read)."""
+    from importlib.metadata import version
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    def build() -> Any:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+    try:
+        info = (Path(MODEL_DIR) / MODEL_FILE).stat()
+    except OSError:
+        return build()
+    parts = ["py3langid", version("py3langid"), str(MODEL_FILE), str(info.st_size),
+             str(info.st_mtime_ns)]
+    return filecache.cached("langid", parts, build)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -23,9 +23,6 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
 from ..errors import IngestError, InputTooLarge, MalformedRecord, NoArticleFound, TruncatedArchive
 from ..model import Article
 from .decode import decode
@@ -50,6 +47,9 @@ def _gzip_complete(data: bytes) -> bool:
 def read_warc(data: bytes, source: str,
               limits: IngestLimits = DEFAULT_LIMITS) -> Iterator[Article | IngestError]:
     """Articles (and problems) from one WARC archive's bytes, plain or gzipped."""
+    from warcio.archiveiterator import ArchiveIterator  # imported on first use
+    from warcio.exceptions import ArchiveLoadFailed
+
     count, yielded = 0, 0
     kinds: Counter[str] = Counter()
     truncated = data.startswith(_GZIP_MAGIC) and not _gzip_complete(data)

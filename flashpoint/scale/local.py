@@ -1,18 +1,19 @@
 """Analyse articles in a pool of local worker processes, in input order.
 
-Where the platform can fork (Linux), the parent loads every model once (it
-analyses a short built-in text, :data:`WARM_UP_TEXT`: spaCy, the MiniLM weights
-and its quantised graph, the heads) and then forks the workers, which inherit the
-loaded pipeline copy-on-write: a worker is ready at once instead of importing and
-loading everything itself (seconds), and the read-only weights are shared between
-processes. Each worker makes its own onnxruntime session from the inherited graph
+Where the platform can fork (Linux), the parent analyses the first article itself
+(which loads spaCy, the MiniLM weights and its quantised graph and the heads) and hands
+it out at once, analyses a short built-in text (:data:`WARM_UP_TEXT`, for any model the
+first article did not need) and then forks the workers, which inherit the loaded
+pipeline copy-on-write: a worker is ready at once instead of importing and loading
+everything itself (seconds), and the read-only weights are shared between processes.
+Each worker makes its own onnxruntime session from the inherited graph
 (:meth:`flashpoint.encoder.onnx.OnnxLayers.session`). Elsewhere (``spawn``) each
 worker builds its own :class:`~flashpoint.pipeline.Pipeline` once, from the
 analyzers and the checked options of the parent's pipeline and the parent's
 encoder settings.
 
 Articles go out in small tasks (one article for each worker's first task, then
-:data:`CHUNK`), so the first result comes back after about one article's time and
+:data:`CHUNK`), so that no worker waits long for its first result and
 no worker idles at the end of the input; results come back in input order, each
 as soon as it and those before it are done. At most :data:`IN_FLIGHT` tasks per
 worker are in flight, so memory stays bounded however many articles come in.
@@ -35,10 +36,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING
 
-from .. import encoder
+from .. import encoder, filecache
 from ..model import Article
 from ..pipeline import Analyzer, Pipeline
 
@@ -61,7 +62,8 @@ WARM_UP_TEXT = (
     "again. \"We will not accept this,\" the foreign minister told reporters in Warsaw. "
     "NATO allies condemned the attack and promised more air defence systems, while "
     "Moscow claimed the strikes hit military targets.")
-"""Analysed by the parent before it forks the workers, so that they inherit every model loaded."""
+"""Analysed by the parent before it forks the workers (after the first article, which loads
+most models), so that they inherit every model loaded."""
 
 
 def run(pipeline: Pipeline, articles: Iterable[Article], workers: int,
@@ -70,15 +72,23 @@ def run(pipeline: Pipeline, articles: Iterable[Article], workers: int,
 
     ``start_method`` is ``"fork"`` (the default where available) or ``"spawn"``.
     """
+    it = iter(articles)
     if workers <= 1:  # the first article alone, so that its result comes out at once
-        it = iter(articles)
         yield from pipeline.run(islice(it, 1))
         yield from pipeline.run(it)
         return
-    with _pool(pipeline, workers, start_method or default_start_method()) as pool:
+    method = start_method or default_start_method()
+    first = list(islice(it, 1))
+    if not first:  # no input: no pool, no warm-up
+        return
+    if method == "fork":  # loads the models the workers inherit; its result comes out at once
+        yield from pipeline.run_batch(first)
+    else:
+        it = chain(first, it)
+    with _pool(pipeline, workers, method) as pool:
         try:
             pending: deque[Future[list[Article]]] = deque()
-            for chunk in _chunks(articles, workers):
+            for chunk in _chunks(it, workers):
                 pending.append(pool.submit(_work, chunk))
                 while pending and (pending[0].done() or len(pending) >= IN_FLIGHT * workers):
                     yield from pending.popleft().result()
@@ -169,6 +179,7 @@ def _init_worker(analyzers: Sequence[Analyzer], options: Mapping[str, object],
     global _WORKER  # one pipeline per worker process, built once
     _watch_parent()
     encoder.configure(settings)
+    filecache.configure(settings.cache_dir)  # the same folder as the parent's
     worker_limits()
     _WORKER = Pipeline(analyzers, options=options, batch_size=batch_size)
 

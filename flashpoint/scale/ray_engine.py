@@ -19,7 +19,7 @@ import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .. import encoder
+from .. import encoder, filecache
 from ..errors import IngestError
 from ..ingest import IngestLimits
 from ..model import Article
@@ -49,6 +49,7 @@ class Analyse:
         from . import local
 
         encoder.configure(settings)
+        filecache.configure(settings.cache_dir)  # the same folder as the driver's
         if workers > 1:
             local.worker_limits()
         self.pipeline = Pipeline(analyzers, options=options, batch_size=batch_size)

@@ -35,6 +35,7 @@ import spacy
 from spacy.tokenizer import Tokenizer
 from unidecode import unidecode
 
+from ... import filecache
 from ...errors import GazetteerError
 from ...model import ActorKind, Via
 
@@ -417,7 +418,32 @@ def build(user_file: Path | None = None) -> Gazetteer:
 
 @functools.lru_cache(maxsize=8)
 def _cached(user_file: str | None, mtime: float) -> Gazetteer:
-    return build(Path(user_file) if user_file else None)
+    path = Path(user_file) if user_file else None
+    try:
+        parts = _build_inputs(path)
+    except OSError:  # unreadable: build() says what is wrong
+        return build(path)
+    return filecache.cached("gazetteer", parts, lambda: build(path))
+
+
+def _build_inputs(user_file: Path | None) -> list[bytes | str]:
+    """Everything :func:`build` reads: the tables, the user file, this module, the versions."""
+    parts: list[bytes | str] = [Path(__file__).read_bytes(), spacy.about.__version__,
+                                unidecode_version()]
+    parts += [(TABLES_DIR / filename).read_bytes() for filename, _ in TABLES]
+    if user_file is not None and user_file.is_file():
+        parts.append(user_file.read_bytes())
+    return parts
+
+
+def unidecode_version() -> str:
+    """The installed unidecode's version (its tables decide every normalised form)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("Unidecode")
+    except PackageNotFoundError:
+        return "?"
 
 
 def load(user_file: str | Path | None = None) -> Gazetteer:
