@@ -86,7 +86,8 @@ def test_folder_from_the_environment() -> None:
 
 def test_cached_gazetteer_equals_a_fresh_build(folder: Path, tmp_path: Path) -> None:
     user = tmp_path / "mine.csv"
-    user.write_text("id,name,kind,belongs_to,aliases\nX-PORT,Port Authority of Zed,organization,,PAZ\n")
+    header = "id,name,kind,belongs_to,aliases\n"
+    user.write_text(header + "X-PORT,Port Authority of Zed,organization,,PAZ\n")
     fresh = gazetteer.build(user)
     gazetteer._cached.cache_clear()
     try:
@@ -95,7 +96,7 @@ def test_cached_gazetteer_equals_a_fresh_build(folder: Path, tmp_path: Path) -> 
         again = gazetteer._cached(str(user), 1.0)  # read back from the file
         assert first == fresh and again == fresh and again is not first
         assert [a.entry for a in again.lookup("Port Authority of Zed")] == ["X-PORT"]
-        user.write_text("id,name,kind,belongs_to,aliases\nX-PORT,Harbour Board of Zed,organization,,\n")
+        user.write_text(header + "X-PORT,Harbour Board of Zed,organization,,\n")
         gazetteer._cached.cache_clear()
         edited = gazetteer._cached(str(user), 2.0)
         assert not edited.lookup("Port Authority of Zed") and edited.lookup("Harbour Board of Zed")

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ import pytest
 from spacy.language import Language
 
 from flashpoint import encoder
+from flashpoint.analyzers.persuasion import frames
 from flashpoint.analyzers.persuasion.techniques import load_model
+from flashpoint.analyzers.persuasion.techniques import parts as technique_parts
 from flashpoint.analyzers.persuasion.techniques import stream as technique_stream
 from flashpoint.analyzers.persuasion.techniques.features import token_rows
 from flashpoint.analyzers.persuasion.techniques.states import select_layers, span_vectors
@@ -156,12 +159,19 @@ def test_technique_model_streamed_in_chunks_gives_the_whole_article_numbers(
     whole = model.head_probabilities(states, rows)
     streamed = technique_stream.head_probabilities(model.heads, model.keep, text, segments, rows)
     np.testing.assert_allclose(streamed, whole, rtol=1e-6, atol=1e-7)
-    monkeypatch.setattr(technique_stream, "PARTS_BYTES", 60_000)  # most chunks pooled twice
-    again = technique_stream.head_probabilities(model.heads, model.keep, text, segments, rows)
+    technique_parts.register(load_model)
+    try:  # values kept at encoding, most of them dropped past a small budget
+        monkeypatch.setattr(technique_parts, "PARTS_BYTES", 60_000)
+        encoder.clear_sentence_cache()
+        again = technique_stream.head_probabilities(model.heads, model.keep, text, segments, rows)
+    finally:
+        technique_parts.register(None)
     np.testing.assert_allclose(again, whole, rtol=1e-6, atol=1e-7)
     spans = [(s, s + 25) for s, _ in segments[::2]] + [(segments[2][0], segments[4][1])]
     layers = model.classifier_layers
     whole_vectors = span_vectors(select_layers(states, model.keep, layers), spans, len(layers))
+    np.testing.assert_allclose(span_vectors(states, spans, len(layers), model.keep, layers),
+                               whole_vectors, rtol=1e-6, atol=1e-7)  # pooled, then sliced
     streamed_vectors = technique_stream.span_vectors_of(model.keep, layers, text, segments,
                                                         spans)
     np.testing.assert_allclose(streamed_vectors, whole_vectors, rtol=1e-6, atol=1e-7)
@@ -170,6 +180,45 @@ def test_technique_model_streamed_in_chunks_gives_the_whole_article_numbers(
     np.testing.assert_allclose(mixed_streamed, mixed_whole, rtol=1e-6, atol=1e-7)
     assert (model.find_spans(text, segments)
             == model.find_spans(text, segments, states))  # streamed, then whole
+
+
+@pytest.mark.skipif(not encoder.available(), reason="the MiniLM encoder is not installed")
+def test_a_long_article_is_encoded_once_for_sentence_scores_techniques_and_frames(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The technique heads and the frames read values kept when ``sentence_scores`` encoded
+    the article, although the encoder's state cache holds only a few of its sentences."""
+    model = load_model()
+    text = "\n\n".join([*filler(60, seed=6), TARGET, *filler(30, seed=7)])
+    segments = [(m.start(), m.end()) for m in re.finditer(r"[^.?\n][^.?]*[.?]", text)]
+    texts = [text[s:e] for s, e in segments]
+    rows = token_rows(text, segments, features=False)
+    encoder.clear_sentence_cache()
+    whole = model.head_probabilities(model.states_of(text, segments), rows)
+    means = frames.sentence_vectors(texts)
+    encoder.clear_sentence_cache()
+    monkeypatch.setattr(encoder, "SENTENCE_CACHE_BYTES", 200_000)  # a few sentences
+    enc = encoder.load_encoder()
+    passes: list[int] = []
+    hidden = enc.hidden
+    monkeypatch.setattr(enc, "hidden", lambda ids, keep: passes.append(len(ids))
+                        or hidden(ids, keep))
+    technique_parts.register(load_model)
+    frames.register(True)
+    try:
+        heads.pooled_features(texts)  # the sentence_scores pass
+        encoded = sum(passes)
+        assert encoded == len(set(texts))
+        found = technique_stream.head_probabilities(model.heads, model.keep, text, segments,
+                                                    rows)
+        again = frames.sentence_vectors(texts)
+    finally:
+        technique_parts.register(None)
+        frames.register(False)
+        encoder.clear_sentence_cache()
+    assert sum(passes) == encoded  # nothing encoded twice
+    np.testing.assert_allclose(found, whole, rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(again, means)
 
 
 def test_default_limits_take_a_50000_word_article(tmp_path: Path) -> None:

@@ -311,3 +311,64 @@ def test_lstms_stepping_together_equal_each_alone() -> None:
     assert np.allclose(together[0], first(xs[0], spans), atol=1e-6)
     assert np.allclose(together[1], second(xs[1], spans), atol=1e-6)
     assert [a.shape for a in run_lstms([first, second], [x[:0] for x in xs], [])] == [(0, 8)] * 2
+
+
+def test_onnxruntime_lstms_equal_the_numpy_steps_on_ragged_sentences() -> None:
+    """The LSTM operator of onnxruntime (one call, ``sequence_lens``) against the NumPy
+    reference: random weights, float32, sentences of 1 to 70 tokens grouped by length."""
+    pytest.importorskip("onnxruntime")
+    from flashpoint.analyzers.persuasion.techniques.states import run_lstms_numpy
+    from flashpoint.encoder.lstm import (
+        length_groups,
+        run_lstms_onnx,
+    )
+
+    rng = np.random.default_rng(22)
+
+    def lstm(inputs: int, size: int) -> BiLSTM:
+        return BiLSTM(rng.normal(scale=0.3, size=(2, 4 * size, inputs)),
+                      rng.normal(scale=0.3, size=(2, 4 * size, size)),
+                      rng.normal(scale=0.3, size=(2, 4 * size)))
+
+    first, second = lstm(24, 8), lstm(10, 8)
+    lengths = [1, 70, 3, 17, 18, 2, 40, 1, 9, 33, 5]
+    segment = np.repeat(np.arange(len(lengths)), lengths)
+    n = len(segment)
+    xs = [rng.normal(size=(n, 24)).astype(np.float32), rng.normal(size=(n, 10)).astype(np.float32)]
+    spans = runs(segment)
+    reference = run_lstms_numpy([first, second], xs, spans)
+    found = run_lstms_onnx([first, second], xs, spans)
+    for a, b in zip(found, reference, strict=True):
+        assert a.dtype == np.float32 and a.shape == (n, 16)
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    assert len(length_groups(lengths)) > 1  # several calls, each with little padding
+    assert sorted(i for g in length_groups(lengths) for i in g) == list(range(len(lengths)))
+    gaps = [(0, 2), (5, 9)]  # rows outside every run get zeros, as in NumPy
+    alone = run_lstms_onnx([first], [xs[0][:12]], gaps)[0]
+    np.testing.assert_allclose(alone, run_lstms_numpy([first], [xs[0][:12]], gaps)[0],
+                               atol=1e-5)
+    assert not alone[2:5].any() and not alone[9:].any()
+    assert [a.shape for a in run_lstms_onnx([first, second], [x[:0] for x in xs], [])] == [
+        (0, 16)] * 2
+
+
+def test_derived_store_keeps_values_within_its_budget_and_hooks_can_pause() -> None:
+    from flashpoint.encoder import derived
+
+    derived.clear()
+    for i in range(5):
+        derived.remember("t", f"s{i}", i, 10, budget=30)
+    assert derived.stored_bytes("t") == 30
+    assert [derived.recall("t", f"s{i}") for i in range(5)] == [None, None, 2, 3, 4]
+    assert derived.recall("t", "s3", pop=True) == 3 and derived.recall("t", "s3") is None
+    assert derived.stored_bytes("t") == 20
+    seen: list[str] = []
+    derived.on_encoded("probe", (4,), lambda texts, states: seen.extend(texts))
+    try:
+        assert len(derived.hooks()) >= 1
+        with derived.paused():
+            assert derived.hooks() == []
+    finally:
+        derived.on_encoded("probe", (), None)
+        derived.clear()
+    assert derived.stored_bytes("t") == 0

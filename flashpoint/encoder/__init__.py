@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import BackboneMissing
+from . import derived
 from . import onnx as encoder_onnx
 from .layers import F32, HEADS, HIDDEN, LAYERS, Layer, layer_norm
 
@@ -267,7 +268,9 @@ SENTENCE_CACHE_BYTES = 64 * 2**20
 
 About 350 news sentences (6,000 words) with the four layers of :data:`SHARED_LAYERS`
 kept: an article up to that length is encoded once for all the analyzers that read
-it; a longer one streams through the encoder again (time linear, memory bounded).
+it. For a longer one, analyzers keep what they need of each sentence as the encoder
+runs it (:mod:`flashpoint.encoder.derived`: the technique heads and the frames do),
+so it is not encoded again (time linear, memory bounded).
 Few sentences repeat across articles (2.5 %), so a bigger cache buys little."""
 SHARED_LAYERS = (2, 3, 4, 5)
 """Layers every :func:`sentence_states` pass keeps, up to the deepest one asked for.
@@ -292,6 +295,7 @@ def clear_sentence_cache() -> None:
     global _cached_bytes
     _SENTENCE_STATES.clear()
     _cached_bytes = 0
+    derived.clear()
 
 
 def _remember(text: str, entry: _Cached) -> None:
@@ -317,15 +321,26 @@ def layer_columns(have: Sequence[int], want: Sequence[int], width: int = HIDDEN
                            for i in (list(have).index(k) for k in want)])
 
 
+def layer_block(have: Sequence[int], want: Sequence[int], width: int = HIDDEN
+                ) -> slice | npt.NDArray[np.intp]:
+    """:func:`layer_columns` as a ``slice`` when those columns are one run in order (indexing
+    with it gives a view, no copy), else the column array."""
+    cols = layer_columns(have, want, width)
+    if len(cols) and int(cols[-1]) - int(cols[0]) + 1 == len(cols) and bool(
+            np.all(np.diff(cols) == 1)):
+        return slice(int(cols[0]), int(cols[-1]) + 1)
+    return cols
+
+
 def _columns(entry: _Cached, keep: tuple[int, ...]) -> SentenceStates | None:
-    """The states of layers ``keep`` from a cached entry, or ``None`` if it lacks one."""
+    """The states of layers ``keep`` from a cached entry, or ``None`` if it lacks one
+    (a view of the cached array when the layers are adjacent, else a copy)."""
     if entry.keep == keep:
         return entry.value
     if not set(keep) <= set(entry.keep):
         return None
-    cols = layer_columns(entry.keep, keep)
-    return SentenceStates(np.ascontiguousarray(entry.value.states[:, cols]),
-                          entry.value.offsets)
+    cols = layer_block(entry.keep, keep)
+    return SentenceStates(entry.value.states[:, cols], entry.value.offsets)
 
 
 def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[SentenceStates]:
@@ -357,6 +372,7 @@ def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[
             for start in range(0, len(todo), BATCH):
                 batch = pieces[start : start + BATCH]
                 states, _ = enc.hidden([list(p.ids) for p in batch], keep=wide)
+                entries = []
                 for row, p in enumerate(batch):
                     n = len(p.ids)
                     flat = np.concatenate([s[row, :n] for s in states], axis=1)
@@ -366,7 +382,22 @@ def sentence_states(texts: Sequence[str], keep: Sequence[int] = (4, 5)) -> list[
                     value = _columns(entry, key)
                     assert value is not None
                     found[todo[start + row]] = value
+                    entries.append(entry)
+                _notify(todo[start : start + len(batch)], entries)
     return [found[t] for t in texts]
+
+
+def _notify(texts: Sequence[str], entries: Sequence[_Cached]) -> None:
+    """Hand a freshly encoded batch to the :mod:`~flashpoint.encoder.derived` hooks.
+
+    A hook that fails is skipped: the caller of the pass (another analyzer) must not
+    fail for it, and the hook's analyzer computes what it lacks when it runs.
+    """
+    for keep, hook in derived.hooks():
+        values = [v for entry in entries if (v := _columns(entry, keep)) is not None]
+        if len(values) == len(entries):
+            with contextlib.suppress(Exception):
+                hook(texts, values)
 
 __all__ = [
     "F32",
@@ -382,6 +413,7 @@ __all__ = [
     "blas_threads",
     "clear_sentence_cache",
     "configure",
+    "layer_block",
     "layer_columns",
     "layer_norm",
     "load_encoder",

@@ -27,6 +27,7 @@ from ...pipeline import AnalysisInput, Analyzer
 from . import frames as frame_rules
 from . import genre as genre_rules
 from .techniques import DEFINITIONS, load_model
+from .techniques import parts as technique_parts
 from .techniques.stream import streamed
 
 RULE_PRIOR = 0.6
@@ -112,7 +113,7 @@ def find_techniques(
     states = model.states_of(text, segments) if whole else None  # else chunk by chunk
     confidence: dict[tuple[int, int], float] = {}
     questions: set[tuple[int, int]] = set()
-    for found in (model.find_spans(text, segments, states) if use_encoder else ()):
+    for found in (model.find_spans(text, segments) if use_encoder else ()):
         confidence[(found.start, found.end)] = found.score
     for s, e, kind in rule_spans(text, segments, quotes):
         confidence[(s, e)] = max(confidence.get((s, e), 0.0), RULE_PRIOR)
@@ -136,6 +137,15 @@ def find_techniques(
     return tuple(out)
 
 
+def prepare(options: PersuasionOptions) -> None:
+    """With the encoder, have it keep what the technique heads and the frames read of each
+    sentence whenever it runs one (usually for ``sentence_scores``, which runs first), so
+    that a long article is not encoded again here; nothing is kept with ``--fast``."""
+    on = options.encoder and encoder.available()
+    technique_parts.register(load_model if on else None)
+    frame_rules.register(on)
+
+
 def persuasion(inp: AnalysisInput) -> Mapping[str, Any]:
     article = inp.article
     text = article.text
@@ -143,9 +153,11 @@ def persuasion(inp: AnalysisInput) -> Mapping[str, Any]:
         return {"techniques": (), "genre": None, "frames": ()}
     segments = segments_of(inp)
     use_encoder = inp.options_as(PersuasionOptions).encoder
-    techniques = find_techniques(text, segments, _inside_quotes(article), use_encoder)
-    genre = genre_rules.classify(article, segments, encoder=use_encoder)
-    frames = frame_rules.detect(text, segments, use_encoder)
+    # the heads' products are small: more BLAS threads than the encoder's only spin
+    with encoder.blas_limit(encoder.blas_threads()):
+        techniques = find_techniques(text, segments, _inside_quotes(article), use_encoder)
+        genre = genre_rules.classify(article, segments, encoder=use_encoder)
+        frames = frame_rules.detect(text, segments, use_encoder)
     return {"techniques": techniques, "genre": genre, "frames": frames}
 
 
@@ -155,5 +167,6 @@ ANALYZER = Analyzer(
     produces=("techniques", "genre", "frames"),
     requires=frozenset({"doc", "sentences", "quotes"}),
     options=PersuasionOptions,
+    prepare=prepare,
     description="Propaganda techniques (PTC, SemEval-2020 Task 11), genre, and frames.",
 )

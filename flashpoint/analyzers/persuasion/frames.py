@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ... import encoder
+from ...encoder import derived
 from ...errors import WeightsError
 from ...model import Frame, Span
 from .weights import load_npz, save_npz
@@ -49,14 +50,47 @@ FRAMES = (
 """The 14 frame labels, as SemEval-2023 Task 3 spells them."""
 
 
+MEANS = "frames.means"
+MEANS_BYTES = 16 * 2**20
+"""Memory for sentence vectors kept from the encoder's pass (3 KB a sentence)."""
+
+
+def _mean(states: encoder.SentenceStates) -> F32:
+    width = encoder.HIDDEN * len(LAYERS)
+    out: F32 = states.states.mean(axis=0) if len(states.states) else np.zeros(width, np.float32)
+    return out
+
+
+def _keep_means(texts: Sequence[str], states: Sequence[encoder.SentenceStates]) -> None:
+    for text, found in zip(texts, states, strict=True):
+        vector = _mean(found)
+        derived.remember(MEANS, text, vector, vector.nbytes, MEANS_BYTES)
+
+
+def register(on: bool) -> None:
+    """Keep (``on``) or stop keeping each sentence's vector whenever the encoder runs it, so
+    that a long article, whose states the encoder's cache no longer holds, is not encoded
+    again here (:mod:`flashpoint.encoder.derived`)."""
+    derived.on_encoded(MEANS, LAYERS, _keep_means if on else None)
+
+
 def sentence_vectors(texts: Sequence[str]) -> F32:
-    """Each sentence's word-piece mean of its layer-4 and layer-5 states, side by side."""
+    """Each sentence's word-piece mean of its layer-4 and layer-5 states, side by side.
+
+    Vectors kept when the encoder ran the sentence (:func:`register`) are used up;
+    the others come from :func:`flashpoint.encoder.sentence_states`.
+    """
     width = encoder.HIDDEN * len(LAYERS)
     if not texts:
         return np.zeros((0, width), dtype=np.float32)
-    rows = [s.states.mean(axis=0) if len(s.states) else np.zeros(width, np.float32)
-            for s in encoder.sentence_states(texts, keep=LAYERS)]
-    return np.stack(rows).astype(np.float32)
+    found = {t: v for t in dict.fromkeys(texts)
+             if (v := derived.recall(MEANS, t, pop=True)) is not None}
+    todo = [t for t in dict.fromkeys(texts) if t not in found]
+    if todo:
+        with derived.paused():
+            states = encoder.sentence_states(todo, keep=LAYERS)
+        found.update({t: _mean(s) for t, s in zip(todo, states, strict=True)})
+    return np.stack([found[t] for t in texts]).astype(np.float32)
 
 
 def frame_probabilities(coef: F32, intercept: F64, x: npt.NDArray[np.floating]) -> F64:

@@ -25,6 +25,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from ... import encoder
 from ...model import Sentence
 from ...pipeline import AnalysisInput, Analyzer
 from . import heads
@@ -80,7 +81,8 @@ class SentenceScoresOptions:
 
 def sentence_scores(inp: AnalysisInput) -> Mapping[str, Any]:
     use_encoder = inp.options_as(SentenceScoresOptions).encoder
-    return {"sentences": score_sentences(inp.doc, inp.article.sentences, use_encoder)}
+    with encoder.blas_limit(encoder.blas_threads()):  # small products: extra threads only spin
+        return {"sentences": score_sentences(inp.doc, inp.article.sentences, use_encoder)}
 
 
 ANALYZER = Analyzer(

@@ -59,7 +59,10 @@ def _join_ngrams(tokens: Sequence[str], min_n: int, max_n: int) -> list[str]:
     grams: list[str] = []
     n_tok = len(tokens)
     for n in range(min_n, min(max_n, n_tok) + 1):
-        grams.extend(" ".join(tokens[i : i + n]) for i in range(n_tok - n + 1))
+        if n == 1:
+            grams += tokens
+        else:
+            grams += [" ".join(tokens[i : i + n]) for i in range(n_tok - n + 1)]
     return grams
 
 
@@ -72,7 +75,7 @@ def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
             if len(w) <= n:
                 grams.append(w)
                 break
-            grams.extend(w[i : i + n] for i in range(len(w) - n + 1))
+            grams += [w[i : i + n] for i in range(len(w) - n + 1)]
     return grams
 
 
@@ -96,15 +99,22 @@ class Block:
 
     def score(self, record: TextRecord) -> float:
         """This block's contribution to the logit: coef · l2norm(sublinear tf * idf)."""
-        vocab, idf, coef = self.vocab, self._idf, self._coef
+        weights = self._weights
         dot = square = 0.0
         for gram, count in Counter(self.grams(record)).items():
-            j = vocab.get(gram)
-            if j is not None:
-                w = (1.0 + math.log(count)) * idf[j]
-                dot += w * coef[j]
+            found = weights.get(gram)
+            if found is not None:
+                idf, coef = found
+                w = (1.0 + math.log(count)) * idf if count > 1 else idf
+                dot += w * coef
                 square += w * w
         return dot / math.sqrt(square) if square else 0.0
+
+    @functools.cached_property
+    def _weights(self) -> dict[str, tuple[float, float]]:
+        """Each vocabulary n-gram's IDF and coefficient: one look-up per n-gram."""
+        idf, coef = self._idf, self._coef
+        return {gram: (idf[j], coef[j]) for gram, j in self.vocab.items()}
 
     @functools.cached_property
     def _idf(self) -> list[float]:

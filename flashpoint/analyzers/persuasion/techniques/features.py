@@ -10,6 +10,7 @@ hand-written lexicon of cue words per technique (:data:`CUES`).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -204,11 +205,22 @@ class ArticleStats:
         return cls(text.lower(), words, len(text) if first < 0 else first)
 
 
+@functools.lru_cache(maxsize=2**16)
+def _word_cues(word: str) -> tuple[str, ...]:
+    """``_cue_features([word], "t")`` (one word: the same answer every time, so cached)."""
+    return tuple(_cue_features([word], "t"))
+
+
 def token_features(
-    tokens: Sequence[Token], i: int, counts: Counter[str], line_feats: Sequence[str]
+    tokens: Sequence[Token], i: int, counts: Counter[str], line_feats: Sequence[str],
+    lowered: Sequence[str] | None = None,
 ) -> list[str]:
-    """Feature strings of token ``i`` for span identification (a window of 3 each side)."""
-    low = [t.text.lower() for t in tokens]
+    """Feature strings of token ``i`` for span identification (a window of 3 each side).
+
+    ``lowered``: the tokens' lower-cased texts, when the caller made them once for all
+    the tokens of the segment (else they are made here, for every call).
+    """
+    low = [t.text.lower() for t in tokens] if lowered is None else lowered
     w = low[i]
     n = len(low)
     feats = [f"w={w}", f"shape={_shape(tokens[i].text)}", f"suf3={w[-3:]}", f"pre3={w[:3]}"]
@@ -225,7 +237,7 @@ def token_features(
         feats.append(f"b+2={low[i + 1]}_{low[i + 2]}")
     feats.append(f"pos={min(4, 5 * i // max(1, n))}")
     feats.append(f"freq={_bucket(counts.get(w, 1), (1, 2, 4, 8))}")
-    feats += list(_cue_features([w], "t"))
+    feats += _word_cues(w)
     feats += line_feats
     return feats
 
@@ -265,16 +277,17 @@ def token_rows(text: str, segments: Sequence[tuple[int, int]], features: bool = 
     stats = stats if features else None
     out = TokenRows([], [], [], [])
     for k, (s, e) in enumerate(segments):
-        toks = [Token(t.start + s, t.end + s, t.text) for t in tokenize(text[s:e])]
+        toks = [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, s, e)]
         out.tokens.extend(toks)
         out.segment.extend([k] * len(toks))
         if stats is None:
             continue
         lf = line_features(toks, s <= stats.first_line_end)
+        lowered = [t.text.lower() for t in toks]
         for c in range(0, len(toks), CONTEXT_TOKENS):
             bow = sorted({"L=" + t.text.lower() for t in toks[c : c + CONTEXT_TOKENS]})
             for i in range(c, min(len(toks), c + CONTEXT_TOKENS)):
-                out.local.append(token_features(toks, i, stats.words, lf))
+                out.local.append(token_features(toks, i, stats.words, lf, lowered))
                 out.context.append(bow)
     return out
 

@@ -32,7 +32,6 @@ from .states import (
     TokenHead,
     article_states,
     heads_probabilities,
-    select_layers,
     span_vectors,
     token_inputs,
 )
@@ -152,13 +151,14 @@ class TechniqueModel:
         rows = F.token_rows(text, segments, features=lexical is not None and not chunked)
         if not rows.tokens:
             return rows, np.zeros(0)
-        if chunked:
+        if states is None:  # sentence by sentence, from values kept at encoding (.parts)
             p = stream.head_probabilities(self.heads, self.keep, text, segments, rows)
+        else:
+            p = self.head_probabilities(states, rows)
+        if chunked:
             lex = None if lexical is None else stream.tagger_probabilities(
                 lambda r: tagger_probabilities(lexical, r), text, segments)
         else:
-            states = self.states_of(text, segments) if states is None else states
-            p = self.head_probabilities(states, rows)
             lex = None if lexical is None else tagger_probabilities(lexical, rows)
         return rows, mixed(p, lex, self.mix)
 
@@ -187,8 +187,8 @@ class TechniqueModel:
                                            spans)
         elif self.classifier.dense_dim:
             states = self.states_of(text, segments) if states is None else states
-            dense = span_vectors(select_layers(states, self.keep, self.classifier_layers),
-                                 spans, len(self.classifier_layers))
+            dense = span_vectors(states, spans, len(self.classifier_layers), self.keep,
+                                 self.classifier_layers)
         stats = F.ArticleStats.of(text)
         words, chars = [], []
         same = F.same_text_counts(text, spans)

@@ -11,8 +11,10 @@ have no state: tokens and spans there get a zero vector (and the token head a
 
 :class:`TokenHead` is a perceptron with one hidden layer over a token's pooled
 states, followed by a bidirectional LSTM over each sentence's hidden rows
-(:class:`BiLSTM`), all in NumPy; it is trained with torch by
-:func:`flashpoint.train.techniques.fit_token_head` (training only).
+(:class:`BiLSTM`): the perceptron in NumPy, the LSTMs on onnxruntime's LSTM operator
+(:mod:`flashpoint.encoder.lstm`; :func:`run_lstms_numpy` is the NumPy reference and the fallback);
+it is trained with torch by :func:`flashpoint.train.techniques.fit_token_head`
+(training only).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from ....encoder import blas_limit, layer_columns
+from ....encoder import blas_limit, layer_block, layer_columns
 from .linear import FloatArray
 
 KEEP = (2, 3, 4, 5)
@@ -98,9 +100,18 @@ def select_layers(states: ArticleStates, have: Sequence[int], want: Sequence[int
 
 
 def span_vectors(states: ArticleStates, spans: Sequence[tuple[int, int]],
-                 layers: int) -> FloatArray:
-    """Pooled span states, each layer's block L2-normalised, scaled to unit norm overall."""
-    pooled = states.pooled(spans).astype(np.float64)
+                 layers: int, have: Sequence[int] = (), want: Sequence[int] = ()) -> FloatArray:
+    """Pooled span states, each layer's block L2-normalised, scaled to unit norm overall.
+
+    With ``have`` and ``want``: ``states`` hold layers ``have`` and the vectors read
+    layers ``want`` (``layers`` of them): the spans are pooled over every column and
+    the wanted ones kept, as :func:`select_layers` then pooling gives, without copying
+    the states.
+    """
+    pooled = states.pooled(spans)
+    if have and tuple(have) != tuple(want):
+        pooled = pooled[:, layer_columns(have, want, pooled.shape[1] // len(have))]
+    pooled = pooled.astype(np.float64)
     blocks = np.split(pooled, layers, axis=1)
     out = np.hstack([b / np.maximum(1e-9, np.linalg.norm(b, axis=1, keepdims=True))
                      for b in blocks]) / np.sqrt(layers)
@@ -148,7 +159,19 @@ class BiLSTM:
 
 def run_lstms(lstms: Sequence[BiLSTM], xs: Sequence[F32],
               spans: Sequence[tuple[int, int]]) -> list[F32]:
-    """Each ``lstms[i](xs[i], spans)``, all of them stepping together.
+    """Each ``lstms[i](xs[i], spans)``: on onnxruntime's LSTM operator, one call for all
+    (:mod:`flashpoint.encoder.lstm`), or stepped in NumPy (:func:`run_lstms_numpy`) without
+    onnxruntime."""
+    from ....encoder import lstm as lstm_onnx
+
+    if lstm_onnx.available():
+        return lstm_onnx.run_lstms_onnx(lstms, xs, spans)
+    return run_lstms_numpy(lstms, xs, spans)
+
+
+def run_lstms_numpy(lstms: Sequence[BiLSTM], xs: Sequence[F32],
+                    spans: Sequence[tuple[int, int]]) -> list[F32]:
+    """Each ``lstms[i](xs[i], spans)``, all of them stepping together in NumPy (the reference).
 
     The LSTMs (of one hidden size) read different inputs over the same runs of
     rows; every direction of every LSTM takes its step in one batched product,
@@ -322,7 +345,7 @@ class TokenInputs:
         """
         if tuple(want) == tuple(have):
             return self
-        cols = layer_columns(have, want, len(self.article) // len(have))
+        cols = layer_block(have, want, len(self.article) // len(have))  # a view when it can
         return TokenInputs(self.pooled[:, cols], self.article[cols], self.missing)
 
 
