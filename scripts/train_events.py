@@ -12,8 +12,9 @@ deterministic) lives in :mod:`flashpoint.evaluation.events` so that training
 and evaluation cannot drift apart. ``--spans`` then trains the main event's
 argument-span chooser (:mod:`flashpoint.analyzers.events.spans`): the events
 pipeline, with the quad-class model just written, is run over CAMEO
-``actors_train.txt`` and one logistic regression a role is fitted on the
-candidate phrases of every main event, labelled by the gold S and T tokens.
+``actors_train.txt`` and per role a logistic regression and a ranking (conditional
+logit over each sentence's candidates) are fitted on the candidate phrases of every
+main event, labelled by the gold S and T tokens.
 The weights are written as JSON, read at run time by
 :mod:`flashpoint.analyzers.events.classifier` and :mod:`.spans` without
 scikit-learn.

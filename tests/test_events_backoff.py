@@ -195,3 +195,47 @@ def test_events_confidence_survives_json_and_defaults_to_one() -> None:
     del data["events"][0]["confidence"]  # type: ignore[index]
     (old,) = article_from_json(data).events
     assert old.confidence == 1.0
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "mode"), [
+    ("Unidentified gunmen attacked a bus in eastern Afghanistan.", "actual"),
+    ("Unidentified gunmen could attack a bus in eastern Afghanistan.", "hypothetical"),
+    ("Unidentified gunmen did not attack the bus in eastern Afghanistan.", "negated"),
+    ("Did unidentified gunmen attack a bus in eastern Afghanistan?", "question"),
+])
+def test_events_unnamed_main_event_from_a_lexicon_trigger(pipeline: Pipeline, text: str,
+                                                           mode: str) -> None:
+    """No actor is source or target: the lexicon trigger the model agrees with still gives
+    the sentence's main event, with its phrases as written and its clause's mode."""
+    evs = events_with(pipeline, text, spread(4, 0.9))
+    (main,) = [e for e in evs if e.main]
+    assert (main.category, main.source, main.target, main.mode) == (
+        "ASSAULT", None, None, mode)
+    assert main.evidence.source is not None
+    assert main.evidence.source.text.lower() == "unidentified gunmen"
+    assert main.confidence == pytest.approx(0.9)
+
+
+@pytest.mark.model
+def test_events_unnamed_main_event_needs_the_model_and_a_lexicon_trigger(
+        pipeline: Pipeline) -> None:
+    text = "Unidentified gunmen attacked a bus in eastern Afghanistan."
+    assert events_with(pipeline, text, spread(4, 0.45)) == []  # under BACKOFF_AGREE
+    assert events_with(pipeline, text, spread(0, 0.9)) == []
+    # the main verb alone (no lexicon trigger) never gives an event without an actor
+    assert events_with(pipeline, "Voters in Ireland go to the polls on Friday.",
+                       spread(2, 0.9)) == []
+
+
+@pytest.mark.model
+def test_events_lexicon_trigger_backoff_needs_less_than_the_main_verb(pipeline: Pipeline) -> None:
+    """Where the lexicon and the model agree on the class, BACKOFF_AGREE is enough; the main
+    verb's back-off (the model alone) needs BACKOFF_BEST."""
+    assert backoff.BACKOFF_AGREE < backoff.BACKOFF_BEST
+    p = (backoff.BACKOFF_AGREE + backoff.BACKOFF_BEST) / 2
+    (main,) = [e for e in events_with(pipeline, "Japan met with officials on Monday.",
+                                      spread(1, p)) if e.main]
+    assert (main.category, main.source, main.confidence) == ("CONSULT", "JPN",
+                                                             pytest.approx(p, abs=1e-3))
+    assert events_with(pipeline, "Japan provided funding to Vietnam.", spread(2, p)) == []

@@ -118,3 +118,37 @@ def test_events_spans_without_a_model_the_rules_phrases_stay(pipeline: Pipeline)
     main = next(e for e in article.events if e.main)
     assert main.evidence.source is not None
     assert main.evidence.source.text == "Polish prosecutors"
+
+
+def test_events_spans_ranking_weights_pick_the_phrase_the_regression_gates() -> None:
+    data = {"weights": {"target": {"bias": -1.0, "good": 3.0, "bad": -2.0}},
+            "threshold": {"target": 0.5}, "rank": {"target": {"bad": 2.0, "good": -1.0}}}
+    ranked = spans.SpanModel(data)
+    chosen = ranked.choose("target", [cand(0, "good"), cand(5, "bad")])
+    assert chosen is not None and chosen.start == 5  # the ranking decides which phrase
+    assert ranked.choose("target", [cand(0, "bad"), cand(5)]) is None  # no phrase is sure
+    assert ranked.rank_score("target", cand(0, "bad")) == pytest.approx(2.0)
+    assert model().rank_score("target", cand(0)) == model().probability("target", cand(0))
+
+
+def test_events_spans_ranking_learns_the_sentence_s_right_phrase() -> None:
+    rows: list[tuple[int, tuple[str, ...], int]] = []
+    for sentence in range(30):
+        right = "path=dobj" if sentence % 3 else "path=pobj<prep"
+        rows.append((sentence, ("bias", right), 1))
+        rows.extend((sentence, ("bias", wrong), 0) for wrong in ("path=nsubj", "path=conj")
+                    if wrong != right)
+    rows.append((99, ("bias", "path=nsubj"), 0))  # a sentence with no right phrase: left out
+    weights = ev.fit_ranking(rows)
+    assert weights["path=dobj"] > 0 > weights["path=nsubj"]
+    assert weights["path=pobj<prep"] > weights["path=conj"]
+    assert "bias" not in weights  # the same in every candidate: nothing to rank by
+    assert ev.fit_ranking([(0, ("bias",), 0)]) == {}
+
+
+def test_events_spans_trained_model_carries_ranking_weights() -> None:
+    examples = [(i // 2, role, ("bias", "path=dobj" if i % 2 else "path=nsubj"), i % 2)
+                for i in range(40) for role in ("source", "target")]
+    data = ev.train_spans(examples)
+    assert set(data["rank"]) == {"source", "target"}
+    assert data["rank"]["target"]["path=dobj"] > 0

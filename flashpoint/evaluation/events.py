@@ -381,16 +381,23 @@ def span_examples(records: Sequence[Any], data: Sequence[tuple[list[str], list[s
     return examples
 
 
+SPAN_RANK_L2 = 1.0
+"""L2 penalty of the ranking weights (:func:`fit_ranking`)."""
+
+
 def train_spans(examples: Sequence[tuple[int, str, tuple[str, ...], int]],
                 note: str = "") -> dict[str, Any]:
-    """Fit the span chooser (one logistic regression a role over candidate features) and
-    return the JSON structure :class:`flashpoint.analyzers.events.spans.SpanModel` reads."""
+    """Fit the span chooser and return the JSON structure
+    :class:`flashpoint.analyzers.events.spans.SpanModel` reads: per role a logistic regression
+    over candidate features (whether the best phrase is sure enough: the threshold) and a
+    ranking over the same features (:func:`fit_ranking`: which phrase)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     from ..analyzers.events.spans import ROLES, to_json
 
     weights: dict[str, dict[str, float]] = {}
+    rank: dict[str, dict[str, float]] = {}
     for role in ROLES:
         rows = [(f, y) for _, r, f, y in examples if r == role]
         if len({y for _, y in rows}) < 2:
@@ -402,9 +409,44 @@ def train_spans(examples: Sequence[tuple[int, str, tuple[str, ...], int]],
         weights[role] = {name: round(float(w), 3) for name, w in
                          zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
                          if abs(w) >= SPAN_MIN_WEIGHT}
+        rank[role] = fit_ranking([(g, f, y) for g, r, f, y in examples if r == role])
     return to_json(weights, dict.fromkeys(weights, SPAN_THRESHOLD), note or (
         "Argument-span chooser of flashpoint's events analyzer; made by "
-        "scripts/train_events.py --spans from CAMEO actors_train.txt (S/T tags)."))
+        "scripts/train_events.py --spans from CAMEO actors_train.txt (S/T tags)."), rank)
+
+
+def fit_ranking(rows: Sequence[tuple[int, tuple[str, ...], int]],
+                l2: float = SPAN_RANK_L2) -> dict[str, float]:
+    """Ranking weights over candidate features: (sentence, features, label) rows, grouped by
+    sentence; maximises the softmax probability, among a sentence's candidates, of its
+    positive ones (a conditional logit with several right answers; sentences without a
+    positive are left out), with an L2 penalty. L-BFGS, deterministic."""
+    import numpy as np
+    from scipy import sparse
+    from scipy.optimize import minimize
+    from sklearn.feature_extraction import DictVectorizer
+
+    positive = {g for g, _, y in rows if y}
+    kept = [r for r in rows if r[0] in positive]
+    if not kept:
+        return {}
+    vec = DictVectorizer()
+    x = vec.fit_transform([dict.fromkeys(f, 1.0) for _, f, _ in kept]).tocsr()
+    y = np.array([float(lab) for _, _, lab in kept])
+    _, group = np.unique([g for g, _, _ in kept], return_inverse=True)
+    member = sparse.csr_matrix((np.ones(len(group)), (group, np.arange(len(group)))))
+
+    def loss(w: Any) -> tuple[float, Any]:
+        e = np.exp(np.clip(x @ w, -30.0, 30.0))
+        total, right = member @ e, member @ (e * y)
+        value = float(np.sum(np.log(total) - np.log(right)) + l2 / 2 * w @ w)
+        grad = x.T @ (e / (member.T @ total) - e * y / (member.T @ right)) + l2 * w
+        return value, grad
+
+    fitted = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B",
+                      options={"maxiter": 500})
+    return {name: round(float(w), 3) for name, w in
+            zip(vec.get_feature_names_out(), fitted.x, strict=True) if abs(w) >= SPAN_MIN_WEIGHT}
 
 
 def _score_spans(data: Sequence[tuple[list[str], list[str]]],

@@ -17,8 +17,11 @@ chooser (:mod:`.spans`), the rules' phrases staying where it is unsure.
 The sentence quad-class model (:mod:`.classifier`, :mod:`.backoff`) then decides whether
 a sentence has a main event at all (gate), moves ``main`` to a lexicon event of its class
 when it rules out the chosen one's (veto), and gives a sentence without a lexicon event a
-*model-backed* main event on its main verb (back-off), one actor being enough; such events
-carry the model's probability as ``confidence`` (lexicon events: 1.0).
+*model-backed* main event on a lexicon trigger of its class or on its main verb (back-off),
+one actor being enough, none for a lexicon trigger (an *unnamed* event); such events carry
+the model's probability as ``confidence`` (lexicon events: 1.0). Each trigger's claim and
+quote are found through an index of the article's claims and quotes (:mod:`.intervals`),
+so the analyzer is linear in article length.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from . import plover as _plover
 from . import spans as _spans
 from .actors import ActorIndex, from_article
 from .classifier import PentaModel, active_model
+from .intervals import Stabbing
 from .plover import PENTA
 from .syntax import (
     PRONOUNS,
@@ -56,7 +60,8 @@ NEEDS_RECIPIENT = frozenset({"CONSULT", "COOPERATE", "AID"})
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
 TIMES = frozenset({"DATE", "TIME"})
 """Entity types that are never an argument phrase (``called on Monday for ...``)."""
-"""Entity types that are never an argument phrase (``called on Monday for ...``)."""
+UNNAMED = True
+"""Whether a confident model-backed main event may name no actor (its phrases as written)."""
 
 
 def events(inp: AnalysisInput) -> Mapping[str, Any]:
@@ -68,7 +73,9 @@ def events(inp: AnalysisInput) -> Mapping[str, Any]:
         return {"events": ()}
     claims = tuple(getattr(article, "claims", ()) or ())
     quotes = tuple(getattr(article, "quotes", ()) or ())
-    context = _Context(index, article, claims, quotes, lex, active_model())
+    context = _Context(index, article, Stabbing(claims, lambda c: (c.span.start, c.span.end)),
+                       Stabbing(quotes, lambda q: (q.content.start, q.content.end)), lex,
+                       active_model())
     for sent in _sentences(article, doc):
         if len(sent) > 150:  # not a sentence: a table, a list, a run-on line
             continue
@@ -82,8 +89,9 @@ class _Context:
 
     index: ActorIndex
     article: Article
-    claims: Sequence[Claim]
-    quotes: Sequence[Quote]
+    claims: Stabbing[Claim]
+    """The article's claims, by the offsets they contain (:mod:`.intervals`)."""
+    quotes: Stabbing[Quote]
     lex: _plover.Lexicon
     model: PentaModel
 
@@ -152,19 +160,30 @@ def _backed(
     """The model-backed main event of a sentence whose lexicon triggers gave no event.
 
     When the quad-class model says the sentence reports an event (:mod:`.backoff`), its most
-    prominent lexicon trigger of the model's class, else the main clause's verb with that
-    class, gives the main event even where the category's argument rules would drop it (one
-    actor is enough); its ``confidence`` is the model's probability of its class.
+    prominent lexicon trigger of the model's class (the class at
+    :data:`.backoff.BACKOFF_AGREE` or more), else the main clause's verb with that class (at
+    :data:`.backoff.BACKOFF_BEST` or more), gives the main event even where the category's
+    argument rules would drop it (one actor is enough); its ``confidence`` is the model's
+    probability of its class. Where none names an actor, the lexicon triggers of the class
+    give an *unnamed* main event (:data:`UNNAMED`: source and target ``null``, their phrases
+    as written, ``Unidentified gunmen beheaded three men in Kabul``); the sentence still
+    mentions an actor or a place, and the main verb alone never gives one.
     """
-    best = backoff.best_class(probabilities)
+    best = backoff.best_class(probabilities, least=backoff.BACKOFF_AGREE)
     if best is None:
         return []
-    ranked = sorted(triggers, key=lambda t: _prominence(t, sent))
-    for trig in [t for t in ranked if ctx.lex.quad(t.entry.category) == best[0]]:
+    ranked = [t for t in sorted(triggers, key=lambda t: _prominence(t, sent))
+              if ctx.lex.quad(t.entry.category) == best[0]]
+    for trig in ranked:
         evs = _loose_events(trig, sent, ctx, probabilities)
         if evs:
             return evs
-    return _model_backed(sent, ctx, probabilities)
+    evs = _model_backed(sent, ctx, probabilities)
+    for trig in ranked if UNNAMED and not evs else ():
+        evs = _loose_events(trig, sent, ctx, probabilities, bare=True)
+        if evs:
+            return evs
+    return evs
 
 
 def _model_backed(
@@ -177,10 +196,12 @@ def _model_backed(
 
 def _loose_events(
     trig: Trigger, sent: SpacySpan, ctx: _Context, probabilities: dict[int, float],
+    bare: bool = False,
 ) -> list[Event]:
-    """A model-backed trigger's events (actors optional), the first marked main."""
+    """A model-backed trigger's events (actors optional; ``bare``: none needed), the first
+    marked main."""
     evs = list(_events_of(trig, sent, ctx.index, ctx.article, ctx.claims, ctx.quotes, ctx.lex,
-                          loose=True))
+                          loose=True, bare=bare))
     if not evs:
         return []
     confidence = round(probabilities.get(PENTA[ctx.lex.quad(trig.entry.category)], 0.0), 3)
@@ -208,7 +229,7 @@ def _main(ev: Event, trig: Trigger, sent: SpacySpan, ctx: _Context) -> Event:
             kind=trig.kind, rule=_extent(rules[role]), other=_extent(rules[other]))
         found = _spans.phrases(anchor, sent, ctx.index) if found is None else found
         scored = _spans.for_role(found, anchor, blocked)
-        _spans.record(text, role, scored)
+        _spans.record(text, role, scored, anchor.rule)
         if model is None or role not in model.weights:
             continue
         pick = model.choose(role, scored)
@@ -442,22 +463,22 @@ def _passive(trig: Trigger) -> bool:
     return any(c.dep_ == "nsubjpass" for c in trig.token.children)
 
 
-def _mode(trig: Trigger, sent: SpacySpan, claims: Sequence[Claim]) -> EventMode:
+def _mode(trig: Trigger, sent: SpacySpan, claims: Stabbing[Claim]) -> EventMode:
     lex = _plover.load()
     gov = trig.folded or trig.governor
     transparent = gov if gov is not None and (
         trig.folded is not None or gov.lemma_.lower() in lex.light_verbs) else None
     local = modes.local_mode(trig.token, sent, transparent)
     start = trig.token.idx
-    containing = [c for c in claims if c.span.start <= start < c.span.end]
+    containing = claims.containing(start)
     if not containing:
         return local
     smallest = min(containing, key=lambda c: c.span.end - c.span.start)
     return modes.combine(local, modes.scoped_claim_mode(smallest, trig.token, sent))
 
 
-def _quote_id(start: int, quotes: Sequence[Quote]) -> str | None:
-    inside = [q for q in quotes if q.content.start <= start < q.content.end]
+def _quote_id(start: int, quotes: Stabbing[Quote]) -> str | None:
+    inside = quotes.containing(start)
     if not inside:
         return None
     return min(inside, key=lambda q: q.content.end - q.content.start).id
@@ -481,12 +502,14 @@ def _trigger_span(trig: Trigger, text: str) -> Span:
 
 def _events_of(
     trig: Trigger, sent: SpacySpan, index: ActorIndex, article: Article,
-    claims: Sequence[Claim], quotes: Sequence[Quote], lex: _plover.Lexicon,
-    loose: bool = False,
+    claims: Stabbing[Claim], quotes: Stabbing[Quote], lex: _plover.Lexicon,
+    loose: bool = False, bare: bool = False,
 ) -> Iterator[Event]:
     src: Spans = {}
     tgt: Spans = {}
     pairs = _pairs(trig, index, sent, src, tgt, loose)
+    if bare and not pairs:
+        pairs = [(None, None)]  # an unnamed model-backed main event (``_backed``)
     if not pairs:
         return
     text = article.text

@@ -37,7 +37,10 @@ GATE = 0.5
 BACKOFF = 0.5
 """P(no event) under which a sentence without lexicon events gets a model-backed one."""
 BACKOFF_BEST = 0.7
-"""Least probability of the model's best class for a model-backed event."""
+"""Least probability of the model's best class for a model-backed event on the main verb."""
+BACKOFF_AGREE = 0.5
+"""Least probability of the model's best class for a model-backed event on a lexicon trigger
+of that class (the lexicon and the model agree on the class)."""
 VETO_BEST = 0.5
 VETO_MAIN = 0.2
 """The model vetoes the lexicon's main event when it gives the event's class under
@@ -65,15 +68,16 @@ def gated(probabilities: dict[int, float]) -> bool:
 
 
 def best_class(
-    probabilities: dict[int, float], veto: bool = False,
+    probabilities: dict[int, float], veto: bool = False, least: float | None = None,
 ) -> tuple[str, float] | None:
     """The model's best quad class and its probability, when a back-off event (``veto``: a
-    veto of the lexicon's main event) is warranted."""
+    veto of the lexicon's main event) is warranted; ``least``: the back-off's least
+    probability of that class (default :data:`BACKOFF_BEST`)."""
     labels = [k for k in probabilities if k in QUADS]
     if probabilities.get(0, 1.0) >= BACKOFF or not labels:
         return None
     label = max(labels, key=lambda k: probabilities[k])
-    if not veto and probabilities[label] < BACKOFF_BEST:
+    if not veto and probabilities[label] < (BACKOFF_BEST if least is None else least):
         return None
     if veto and (probabilities[label] <= VETO_BEST or QUADS[label] == "material_conflict"):
         return None  # a veto never makes a material conflict (the index's heaviest weight)

@@ -9,9 +9,10 @@ a phrase. So for the sentence's main event, every noun phrase of the sentence is
 :func:`~flashpoint.analyzers.events.syntax.argument_extent`, and the phrase with its
 conjuncts), described by a few sparse features (dependency path to the trigger,
 preposition, side and distance, actor mention, entity type, head lemma, length, agreement
-with the rule's phrase), and a logistic regression per role scores it. The best candidate
-wins when its probability reaches the model's threshold; otherwise the rules' phrase (or
-``null``) stays.
+with the rule's phrase); per role a logistic regression scores it alone and a ranking (a
+conditional logit over the sentence's candidates) orders the candidates. The best-ranked
+candidate wins when the most probable one reaches the model's threshold; otherwise the
+rules' phrase (or ``null``) stays.
 
 Weights are trained by ``scripts/train_events.py --spans`` and stored as JSON
 (``flashpoint/data/events/span_model.json``); inference is plain Python. The evaluation
@@ -72,6 +73,8 @@ class Record:
     text: str
     role: str
     candidates: tuple[Candidate, ...]
+    rule: tuple[int, int] | None = None
+    """The rules' phrase for the role (the fallback)."""
 
 
 def _bucket(n: int, edges: Sequence[int]) -> str:
@@ -254,13 +257,27 @@ def _covers(lo: int, hi: int, tokens: set[int], sent: SpacySpan) -> bool:
 
 
 class SpanModel:
-    """Per-role logistic regression over candidate features, read from JSON."""
+    """Per role, a logistic regression over candidate features (is a phrase the role's at
+    all: the threshold) and, optionally, a ranking over the same features (which phrase of
+    the sentence is it: trained on the whole candidate list, :func:`rank_score`), read from
+    JSON. Without ranking weights the regression also ranks."""
 
     def __init__(self, data: dict[str, Any]):
         self.weights: dict[str, dict[str, float]] = {
             role: dict(data["weights"][role]) for role in ROLES if role in data["weights"]}
         self.threshold: dict[str, float] = {
             role: float(data.get("threshold", {}).get(role, 0.5)) for role in self.weights}
+        self.rank: dict[str, dict[str, float]] = {
+            role: dict(w) for role, w in data.get("rank", {}).items()
+            if role in self.weights and w}
+
+    def rank_score(self, role: str, candidate: Candidate) -> float:
+        """The ranking score of a candidate (higher: more likely the role's phrase among the
+        sentence's candidates); the regression's probability without ranking weights."""
+        weights = self.rank.get(role)
+        if weights is None:
+            return self.probability(role, candidate)
+        return sum(weights.get(f, 0.0) for f in candidate.features)
 
     def probability(self, role: str, candidate: Candidate) -> float:
         """P(the candidate is the role's phrase)."""
@@ -269,12 +286,13 @@ class SpanModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
     def choose(self, role: str, found: Sequence[Candidate]) -> Candidate | None:
-        """The best candidate, when its probability reaches the role's threshold."""
+        """The best-ranked candidate (ties: the earlier), when the most probable candidate's
+        probability reaches the role's threshold."""
         if role not in self.weights or not found:
             return None
-        scored = [(self.probability(role, c), -c.start, c) for c in found]
-        best = max(scored, key=lambda item: (item[0], item[1]))
-        return best[2] if best[0] >= self.threshold[role] else None
+        if max(self.probability(role, c) for c in found) < self.threshold[role]:
+            return None
+        return max(found, key=lambda c: (self.rank_score(role, c), -c.start))
 
 
 _OVERRIDE: list[SpanModel | None] = []
@@ -321,13 +339,17 @@ def is_recording() -> bool:
     return bool(_RECORDS)
 
 
-def record(text: str, role: str, found: Sequence[Candidate]) -> None:
+def record(text: str, role: str, found: Sequence[Candidate],
+           rule: tuple[int, int] | None = None) -> None:
     """Keep a role's candidates for training when :func:`recording` is active."""
     if _RECORDS:
-        _RECORDS[-1].append(Record(text, role, tuple(found)))
+        _RECORDS[-1].append(Record(text, role, tuple(found), rule))
 
 
 def to_json(weights: dict[str, dict[str, float]], threshold: dict[str, float],
-            note: str) -> dict[str, Any]:
-    """The JSON structure :class:`SpanModel` reads."""
-    return {"_doc": note, "threshold": threshold, "weights": weights}
+            note: str, rank: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
+    """The JSON structure :class:`SpanModel` reads (``rank``: the ranking weights)."""
+    out: dict[str, Any] = {"_doc": note, "threshold": threshold, "weights": weights}
+    if rank:
+        out["rank"] = rank
+    return out
