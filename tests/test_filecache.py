@@ -119,3 +119,16 @@ def test_cached_language_identifier_answers_the_same(folder: Path) -> None:
     finally:
         language._identifier.cache_clear()
     assert os.access(folder, os.W_OK)
+
+
+def test_a_missing_user_gazetteer_is_an_error_even_with_the_tables_cached(
+        folder: Path, tmp_path: Path) -> None:
+    from flashpoint.errors import GazetteerError
+
+    gazetteer._cached.cache_clear()
+    try:
+        gazetteer._cached(None, 0.0)  # the shipped tables alone, now in the cache
+        with pytest.raises(GazetteerError, match="not found"):
+            gazetteer._cached(str(tmp_path / "gone.csv"), -1.0)
+    finally:
+        gazetteer._cached.cache_clear()

@@ -22,6 +22,7 @@ shipped tables; loaded, and checked, when the pipeline is built).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -81,11 +82,29 @@ def _inside_bigger_person(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
+_FIRST_WORDS: dict[int, tuple[gz.Gazetteer, int, frozenset[str]]] = {}
+
+
+def _first_words(gaz: gz.Gazetteer) -> frozenset[str]:
+    """The first words of the gazetteer's alias keys, memoised per gazetteer (and size)."""
+    hit = _FIRST_WORDS.get(id(gaz))
+    if hit is None or hit[0] is not gaz or hit[1] != len(gaz.index):
+        if len(_FIRST_WORDS) > 8:
+            _FIRST_WORDS.clear()
+        hit = (gaz, len(gaz.index), frozenset(k[0] for k in gaz.index if k))
+        _FIRST_WORDS[id(gaz)] = hit
+    return hit[2]
+
+
 def gazetteer_pass(doc: Doc, found: Found, words: list[str]) -> list[Modifier]:
     """Longest acceptable gazetteer match at each token, left to right."""
     modifiers: list[Modifier] = []
+    firsts = _first_words(found.gaz)
     i, n = 0, len(words)
     while i < n:
+        if words[i] not in firsts:  # no alias starts here
+            i += 1
+            continue
         for j in range(min(n, i + found.gaz.max_len), i, -1):
             aliases = found.gaz.index.get(tuple(words[i:j]))
             if aliases and _take(doc, found, aliases, i, j, modifiers):
@@ -293,12 +312,18 @@ def headline_tokens(doc: Doc) -> set[int]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)
+def _normalised(word: str) -> str:
+    """:func:`gz.normalise` of one token's text, memoised (the same words recur)."""
+    return gz.normalise(word)
+
+
 def find_actors(doc: Doc, day: date | None, user_gazetteer: str | None = None
                 ) -> tuple[Actor, ...]:
     """Every actor mentioned in ``doc`` (a parsed article), resolved at ``day``."""
     gaz = gz.load(user_gazetteer)
     found = Found(gaz, day)
-    words = [gz.normalise(t.text) for t in doc]
+    words = [_normalised(t.text) for t in doc]
     found.headlines = headline_tokens(doc)
     modifiers = gazetteer_pass(doc, found, words)
     found.owners = {k: m.state for m in modifiers for k in range(m.start, m.end)}

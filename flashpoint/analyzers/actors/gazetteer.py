@@ -421,18 +421,21 @@ def _cached(user_file: str | None, mtime: float) -> Gazetteer:
     path = Path(user_file) if user_file else None
     try:
         parts = _build_inputs(path)
-    except OSError:  # unreadable: build() says what is wrong
+    except OSError:  # missing or unreadable: build() says what is wrong
         return build(path)
     return filecache.cached("gazetteer", parts, lambda: build(path))
 
 
 def _build_inputs(user_file: Path | None) -> list[bytes | str]:
-    """Everything :func:`build` reads: the tables, the user file, this module, the versions."""
+    """Everything :func:`build` reads: the tables, the user file, this module, the versions.
+
+    Raises :class:`OSError` when the user file cannot be read (never the cached tables alone
+    for a user file that is gone)."""
     parts: list[bytes | str] = [Path(__file__).read_bytes(), spacy.about.__version__,
                                 unidecode_version()]
     parts += [(TABLES_DIR / filename).read_bytes() for filename, _ in TABLES]
-    if user_file is not None and user_file.is_file():
-        parts.append(user_file.read_bytes())
+    if user_file is not None:
+        parts += ["user file", user_file.read_bytes()]
     return parts
 
 

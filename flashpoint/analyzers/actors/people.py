@@ -18,7 +18,7 @@ from unidecode import unidecode
 from . import coref as actors_coref
 from . import gazetteer as gz
 from .found import Found
-from .roles import ROLE_OF_TITLE, TITLE_MAX, TITLES
+from .roles import ROLE_OF_TITLE, TITLE_FIRSTS, TITLE_MAX, TITLES
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -66,13 +66,22 @@ def _name_run(doc: Doc, start: int) -> int:
 
 
 def title_pass(doc: Doc, found: Found) -> None:
-    """Names after titles: "President Aliyev", "Foreign Minister Jane Roe"."""
+    """Names after titles: "President Aliyev", "Foreign Minister Jane Roe".
+
+    The lower-cased words are read once per document and a title is looked up only at a
+    capitalised word that can start one (most tokens are neither).
+    """
+    lowers: list[str] = []
+    starts: list[bool] = []
+    for t in doc:
+        lowers.append(t.lower_)
+        starts.append(t.text[:1].isupper() and t.lower_ in TITLE_FIRSTS)
     i = 0
-    while i < len(doc):
+    while i < len(lowers):
         hit = None
-        for n in range(TITLE_MAX, 0, -1):
-            key = tuple(t.lower_ for t in doc[i : i + n])
-            if len(key) == n and key in TITLES and doc[i].text[:1].isupper():
+        for n in range(TITLE_MAX, 0, -1) if starts[i] else ():
+            key = tuple(lowers[i : i + n])
+            if len(key) == n and key in TITLES:
                 hit = (n, TITLES[key])
                 break
         if hit is None:

@@ -254,6 +254,8 @@ for _t in ("presidents", "president-elect", "sheikh", "sultan", "crown prince", 
 TITLES[("presidents",)] = ROLE_NOUNS["president"]
 TITLES[("prime", "ministers")] = ROLE_NOUNS["prime minister"]
 TITLE_MAX = max(len(k) for k in TITLES)
+TITLE_FIRSTS = frozenset(k[0] for k in TITLES)
+"""The first words of the titles: a token that is none of them starts no title."""
 
 
 def head_phrase(tok: Token) -> tuple[str, int] | None:

@@ -94,10 +94,23 @@ class _Article:
     speakers: dict[int, ClaimSource]
     quoted_index: _Intervals = field(init=False)
     quotes_index: _Intervals = field(init=False)
+    _token_lists: dict[tuple[int, int], list[Token]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.quoted_index = _Intervals(self.quoted)
         self.quotes_index = _Intervals([(q.content.start, q.content.end) for q in self.quotes])
+        self._token_lists = {}
+
+    def tokens(self, start: int, end: int) -> list[Token]:
+        """:func:`_tokens` of ``[start, end)``, memoised (each sentence is read twice).
+
+        Callers never change the list they get.
+        """
+        key = (start, end)
+        found = self._token_lists.get(key)
+        if found is None:
+            found = self._token_lists[key] = _tokens(self.doc, start, end)
+        return found
 
     def quoted_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """The quotation regions overlapping ``[start, end)``, in order."""
@@ -143,7 +156,7 @@ def _is_claim(tokens: Sequence[Token]) -> bool:
 
 def _main(tokens: Sequence[Token]) -> Token:
     ids = {t.i for t in tokens}
-    roots = [t for t in tokens if t.head.i == t.i or t.head.i not in ids]
+    roots = [t for t in tokens if (head := t.head.i) == t.i or head not in ids]
     verbal = [t for t in roots if t.pos_ in ("VERB", "AUX")]
     return (verbal or roots or list(tokens))[0]
 
@@ -299,7 +312,7 @@ def _overlapping_quote(art: _Article, found: _Found) -> Quote | None:
 def _reporter_outside(art: _Article, found: _Found,
                       regions: Sequence[tuple[int, int]]) -> Token | None:
     """The speaker of a reporting verb outside the quotation ("..., the minister said")."""
-    for tok in _tokens(art.doc, found.start, found.end):
+    for tok in art.tokens(found.start, found.end):
         if any(s <= tok.idx < e for s, e in regions):
             continue
         if tok.lemma_.lower() in REPORTING_VERBS and tok.pos_ == "VERB":
@@ -372,7 +385,7 @@ def _finish(found: _Found, text: str) -> Claim:
 
 
 def _sentence_claims(art: _Article, start: int, end: int, paragraph: int) -> Iterator[Claim]:
-    tokens = _tokens(art.doc, start, end)
+    tokens = art.tokens(start, end)
     if not tokens or not _is_claim(tokens):
         return
     main = _main(tokens)
@@ -397,7 +410,7 @@ def _paragraph_speakers(art: _Article, sents: Sequence[tuple[int, int, int]]) ->
     """The reporting-verb subject of each paragraph (for quotations spread over sentences)."""
     last_colon: ClaimSource | None = None
     for start, end, para in sents:
-        tokens = _tokens(art.doc, start, end)
+        tokens = art.tokens(start, end)
         for tok in tokens:
             if _is_report(tok) and _quoted_share(art, tok.idx, tok.idx + 1) == 0:
                 subj = _subject(tok)

@@ -110,7 +110,7 @@ def _is_hedge(tok: Token, low: str) -> bool:
         return _hedge_verb(tok)
     if lemma in OPINION_VERBS and _has_subject(tok, FIRST_PERSON):
         return True
-    return _passive_report(tok)
+    return _passive_report(tok, lemma)
 
 
 def _negated_ability(tok: Token) -> bool:
@@ -132,9 +132,13 @@ def _has_subject(tok: Token, words: frozenset[str]) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in words for c in tok.children)
 
 
-def _passive_report(tok: Token) -> bool:
-    """"is said to", "is believed to", "it is reported that": agentless passive reports."""
-    if tok.lemma_.lower() not in PASSIVE_REPORT or tok.tag_ != "VBN":
+def _passive_report(tok: Token, lemma: str | None = None) -> bool:
+    """"is said to", "is believed to", "it is reported that": agentless passive reports.
+
+    ``lemma`` is ``tok.lemma_.lower()`` when the caller has it already.
+    """
+    if (tok.lemma_.lower() if lemma is None else lemma) not in PASSIVE_REPORT \
+            or tok.tag_ != "VBN":
         return False
     kids = list(tok.children)
     passive = any(c.dep_ == "auxpass" for c in kids)
@@ -200,7 +204,7 @@ def predictions(tokens: Sequence[Token]) -> list[Cue]:
         low = tok.lower_
         if low in FUTURE_MODALS and tok.tag_ == "MD":
             found.append(_single(tok))
-        elif low in FUTURE_FRAMES | {"going"} and _to_verb(tokens, i) and _after_be(tokens, i):
+        elif low in _FRAMES_OR_GOING and _to_verb(tokens, i) and _after_be(tokens, i):
             found.append(_bounds(tokens[i : i + 2]))
         elif low == "gonna" or (tok.lemma_.lower() in EXPECT_VERBS and _expects(tok)):
             found.append(_single(tok))
@@ -208,6 +212,7 @@ def predictions(tokens: Sequence[Token]) -> list[Cue]:
 
 
 EXPECT_VERBS = frozenset({"expect", "anticipate", "predict", "forecast"})
+_FRAMES_OR_GOING = FUTURE_FRAMES | {"going"}
 
 
 def _expects(tok: Token) -> bool:

@@ -58,6 +58,7 @@ from .features import (
     doc_text,
     is_audience,
     load_models,
+    sent_bounds,
 )
 
 ORPHAN_MAX_WORDS = 4
@@ -191,7 +192,7 @@ def source_token(cue: Token) -> Token | None:
 def _subtree_span(tok: Token, exclude: set[int]) -> tuple[int, int] | None:
     """Characters of the contiguous run of ``tok``'s subtree around it, on its own line."""
     doc = tok.doc
-    sent = tok.sent
+    sent = sent_bounds(tok)
     ids = {t.i for t in tok.subtree if sent.start <= t.i < sent.end and t.i not in exclude}
     lo = hi = tok.i
     while lo - 1 in ids and not _line_break(doc, lo - 1, lo):

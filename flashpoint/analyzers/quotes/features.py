@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from spacy.tokens import Doc, Token
@@ -96,6 +97,77 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class SentBounds:
+    """One sentence: its tokens ``[start, end)`` and characters ``[start_char, end_char)``."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+
+
+class DocIndex:
+    """What the analyzer reads about a Doc again and again, computed once per Doc.
+
+    ``Token.sent`` walks the sentence on every access (milliseconds per article when
+    asked for every candidate cue); here each token's sentence comes from one pass over
+    ``doc.sents``. Headline tests are memoised by line.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.sent_of: list[SentBounds] = []
+        for sent in doc.sents:
+            bounds = SentBounds(sent.start, sent.end, sent.start_char, sent.end_char)
+            self.sent_of.extend(bounds for _ in range(sent.start, sent.end))
+        self.lowers = [t.lower_ for t in doc]
+        self.headline_lines: dict[tuple[int, int], bool] = {}
+        self._doc = doc
+        self._heads: list[int] | None = None
+        self._texts: list[str] | None = None
+        self._quote_marks: frozenset[int] | None = None
+        self.subtrees: dict[tuple[int, int, int], tuple[int, ...]] = {}
+
+    @property
+    def heads(self) -> list[int]:
+        """Each token's head index (``doc[i].head.i``), read on first use."""
+        if self._heads is None:
+            self._heads = [t.head.i for t in self._doc]
+        return self._heads
+
+    @property
+    def texts(self) -> list[str]:
+        """Each token's text, read on first use."""
+        if self._texts is None:
+            self._texts = [t.text for t in self._doc]
+        return self._texts
+
+    @property
+    def quote_marks(self) -> frozenset[int]:
+        """The tokens that are quotation marks only (:func:`_is_quote`)."""
+        if self._quote_marks is None:
+            self._quote_marks = frozenset(
+                i for i, text in enumerate(self.texts)
+                if text and all(ch in QUOTE_CHARS for ch in text))
+        return self._quote_marks
+
+
+def doc_index(doc: Doc) -> DocIndex:
+    """The :class:`DocIndex` of ``doc``, cached on the Doc (keyed by its identity, as
+    :func:`doc_text`)."""
+    cached = doc.user_data.get("flashpoint.quotes.index")
+    if isinstance(cached, tuple) and cached[0] == id(doc) and isinstance(cached[1], DocIndex):
+        return cached[1]
+    index = DocIndex(doc)
+    doc.user_data["flashpoint.quotes.index"] = (id(doc), index)
+    return index
+
+
+def sent_bounds(tok: Token) -> SentBounds:
+    """The sentence of ``tok`` (as ``tok.sent``), from the Doc's cached index."""
+    return doc_index(tok.doc).sent_of[tok.i]
+
+
 def token_range(doc: Doc, start: int, end: int) -> tuple[int, ...]:
     """Indices of the tokens overlapping characters ``[start, end)``."""
     first = doc.char_span(start, end, alignment_mode="expand")
@@ -105,7 +177,13 @@ def token_range(doc: Doc, start: int, end: int) -> tuple[int, ...]:
 
 
 def _span_tokens(tok: Token, sent_start: int, sent_end: int) -> tuple[int, ...]:
-    return tuple(t.i for t in tok.subtree if sent_start <= t.i < sent_end)
+    """``tok``'s subtree inside the sentence (memoised per Doc: candidates share subtrees)."""
+    memo = doc_index(tok.doc).subtrees
+    key = (tok.i, sent_start, sent_end)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = tuple(t.i for t in tok.subtree if sent_start <= t.i < sent_end)
+    return found
 
 
 def _trim(doc: Doc, toks: Iterable[int]) -> tuple[int, ...]:
@@ -124,8 +202,9 @@ def _cut_at_punct(
     doc: Doc, toks: tuple[int, ...], quotes: Quotations, last: bool = False
 ) -> tuple[int, ...] | None:
     """``toks`` up to its first (or ``last``) comma, dash or semicolon outside quotation marks."""
+    texts = doc_index(doc).texts
     cuts = [k for k, i in enumerate(toks)
-            if k >= 3 and doc[i].text in _CUT and quotes.containing(doc[i].idx) is None]
+            if k >= 3 and texts[i] in _CUT and quotes.containing(doc[i].idx) is None]
     if not cuts:
         return None
     cut = _trim(doc, toks[:cuts[-1] if last else cuts[0]])
@@ -153,7 +232,7 @@ def _that_clause(doc: Doc, cue: Token, reach: int = 15) -> Token | None:
     ``X said on Friday during a news conference that …``: the parser often hangs
     the clause on the last noun; the clause is still what was said.
     """
-    for tok in doc[cue.i + 1:min(cue.i + reach, cue.sent.end)]:
+    for tok in doc[cue.i + 1:min(cue.i + reach, sent_bounds(cue).end)]:
         if tok.lower_ == "that":
             return tok if tok.i > cue.i + 1 else None  # right after the cue: a ccomp already
         if tok.pos_ in ("VERB", "AUX") or tok.text in (";", ":") or _is_quote(tok):
@@ -227,7 +306,7 @@ def _is_quote(tok: Token) -> bool:
 
 def content_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candidate]:
     """Possible contents of the attribution headed by ``cue``, from parse and quotation marks."""
-    sent = cue.sent
+    sent = sent_bounds(cue)
     s0, s1 = sent.start, sent.end
     found: dict[tuple[int, ...], Candidate] = {}
 
@@ -300,7 +379,7 @@ def content_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candida
 
 def quote_candidates(doc: Doc, cue: Token, quotes: Quotations) -> list[Candidate]:
     """Quotations that may be the cue's content: in its sentence, right before or right after."""
-    sent = cue.sent
+    sent = sent_bounds(cue)
     text = doc_text(doc)
     if quotes.containing(cue.idx) is not None:
         return []
@@ -358,7 +437,7 @@ def continued(
 ) -> tuple[tuple[int, int], ...]:
     """``chars`` plus a quotation going on right after the cue's sentence (``…," he said. "…``)."""
     anchor = max(max(e for _, e in chars), cue.idx + len(cue.text))
-    sent_end = max(cue.sent.end_char, anchor)
+    sent_end = max(sent_bounds(cue).end_char, anchor)
     nxt = quotes.starting(anchor, sent_end + 3)
     if not nxt:
         return chars
@@ -399,9 +478,12 @@ def _quote_cand(doc: Doc, kind: str, chars: tuple[tuple[int, int], ...]) -> Cand
 # --- features ---------------------------------------------------------------------------
 
 
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "poss")
+
+
 def _subject(tok: Token) -> Token | None:
     for c in tok.children:
-        if c.dep_ in ("nsubj", "nsubjpass", "poss"):
+        if c.dep_ in _SUBJECT_DEPS:
             return c
     return None
 
@@ -417,58 +499,83 @@ def _subject_class(subj: Token | None) -> str:
 
 
 def cue_features(doc: Doc, tok: Token, quotes: Quotations) -> list[str]:
-    """Sparse binary features of ``tok`` as the head of an attribution cue."""
+    """Sparse binary features of ``tok`` as the head of an attribution cue.
+
+    Called for every verb, noun and adjective of an article: the token's attributes and
+    children are read once here, its sentence and neighbours come from :func:`doc_index`.
+    """
     lemma = tok.lemma_.lower()
-    deps = sorted({c.dep_ for c in tok.children})
-    subj = _subject(tok)
-    if subj is None and tok.dep_ in ("xcomp", "conj", "advcl") and tok.head.i != tok.i:
-        subj = _subject(tok.head)
+    i, dep, tag, head = tok.i, tok.dep_, tok.tag_, tok.head
+    kids = list(tok.children)
+    kid_deps = [c.dep_ for c in kids]
+    deps = sorted(set(kid_deps))
+    subj = next((c for c, d in zip(kids, kid_deps, strict=True) if d in _SUBJECT_DEPS),
+                None)
+    if subj is None and dep in ("xcomp", "conj", "advcl") and head.i != i:
+        subj = _subject(head)
     subj_cls = _subject_class(subj)
-    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "<end>"
-    prev = doc[tok.i - 1].lower_ if tok.i > 0 else "<start>"
+    index = doc_index(doc)
+    lowers = index.lowers
+    nxt = lowers[i + 1] if i + 1 < len(lowers) else "<end>"
+    prev = lowers[i - 1] if i > 0 else "<start>"
     in_quote = quotes.containing(tok.idx) is not None
-    sent_quotes = bool(quotes.within(tok.sent.start_char, tok.sent.end_char))
+    sent = index.sent_of[i]
+    sent_quotes = bool(quotes.within(sent.start_char, sent.end_char))
     feats = [
-        "bias", f"lemma={lemma}", f"lower={tok.lower_}", f"pos={tok.pos_}", f"tag={tok.tag_}",
-        f"dep={tok.dep_}", f"lemma_dep={lemma}|{tok.dep_}", f"lemma_next={lemma}|{nxt}",
+        "bias", f"lemma={lemma}", f"lower={lowers[i]}", f"pos={tok.pos_}", f"tag={tag}",
+        f"dep={dep}", f"lemma_dep={lemma}|{dep}", f"lemma_next={lemma}|{nxt}",
         f"prev={prev}", f"next={nxt}", f"subj={subj_cls}", f"lemma_subj={lemma}|{subj_cls[:4]}",
-        f"head_dep={tok.head.dep_}", f"in_quote={in_quote}", f"sent_quotes={sent_quotes}",
+        f"head_dep={head.dep_}", f"in_quote={in_quote}", f"sent_quotes={sent_quotes}",
         f"lemma_inq={lemma}|{in_quote}", f"lemma_sq={lemma}|{sent_quotes}",
     ]
-    near_quote = _adjacent_quote(doc, tok, quotes)
-    headline = _in_headline(doc, tok)
+    text = doc_text(doc)
+    near_quote = _adjacent_quote(text, tok, quotes)
+    headline = _in_headline(doc, tok, text)
     feats += [f"headline={headline}", f"lemma_headline={lemma}|{headline}",
               f"lemma_subjcls={lemma}|{subj_cls}"]
-    feats += [f"lemma_tag={lemma}|{tok.tag_}", f"near_quote={near_quote}",
-              f"lemma_nq={lemma}|{near_quote}", f"head_lemma={tok.head.lemma_.lower()}|{tok.dep_}"]
-    feats += [f"lemma_prep={lemma}|{c.lower_}" for c in tok.children if c.dep_ in ("prep", "prt")]
+    feats += [f"lemma_tag={lemma}|{tag}", f"near_quote={near_quote}",
+              f"lemma_nq={lemma}|{near_quote}", f"head_lemma={head.lemma_.lower()}|{dep}"]
+    feats += [f"lemma_prep={lemma}|{c.lower_}" for c, d in zip(kids, kid_deps, strict=True)
+              if d in ("prep", "prt")]
     feats += [f"child={d}" for d in deps]
     feats += [f"lemma_child={lemma}|{d}" for d in deps if d in CHILD_DEPS or d == "prep"]
     if subj is not None and subj.pos_ != "PRON":
         feats.append(f"subj_lemma={subj.lemma_.lower()}")
-    if tok.dep_ == "ROOT" or tok.head.i == tok.i:
+    if dep == "ROOT" or head.i == i:
         feats.append("is_root")
     return feats
 
 
-def _in_headline(doc: Doc, tok: Token) -> bool:
-    """Whether ``tok`` sits on a title-cased line with no final full stop (a headline)."""
-    text = doc_text(doc)
+def _in_headline(doc: Doc, tok: Token, text: str | None = None) -> bool:
+    """Whether ``tok`` sits on a title-cased line with no final full stop (a headline).
+
+    ``text`` is ``doc_text(doc)`` when the caller has it already.
+    """
+    text = doc_text(doc) if text is None else text
     lo = text.rfind("\n", max(0, tok.idx - 300), tok.idx) + 1
     hi = text.find("\n", tok.idx, tok.idx + 300)
     if (lo == 0 and tok.idx > 300) or (hi < 0 and tok.idx + 300 < len(text)):
         return False  # a line this long is no headline (and the search stays bounded)
-    line = text[lo:len(text) if hi < 0 else hi].strip()
+    memo = doc_index(doc).headline_lines
+    key = (lo, hi)
+    if key not in memo:
+        memo[key] = _headline_line(text[lo:len(text) if hi < 0 else hi].strip())
+    return memo[key]
+
+
+def _headline_line(line: str) -> bool:
+    """Whether one line of text is title-cased with no final full stop."""
     words = [w for w in line.split() if w[:1].isalpha()]
     if not words or line.endswith((".", "?", "!", '"', "”")) or len(words) > 25:
         return False
     return sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-def _adjacent_quote(doc: Doc, tok: Token, quotes: Quotations) -> str:
-    """Whether a quotation sits right before or after ``tok`` (a few words away)."""
-    before = _quote_before(doc_text(doc), tok, quotes) is not None
-    after = _quote_after(doc_text(doc), tok, quotes) is not None
+def _adjacent_quote(text: str, tok: Token, quotes: Quotations) -> str:
+    """Whether a quotation sits right before or after ``tok`` (a few words away) in ``text``
+    (the Doc's text)."""
+    before = _quote_before(text, tok, quotes) is not None
+    after = _quote_after(text, tok, quotes) is not None
     return "both" if before and after else "before" if before else "after" if after else "none"
 
 
@@ -506,7 +613,7 @@ def content_features(doc: Doc, cue: Token, cand: Candidate) -> list[str]:
               f"ends_sent={after is None or after.is_sent_start or after.text in '.!?'}"]
     if head.pos_ == "PRON":
         feats.append(f"head_pron={head.lower_}")
-    if any(_is_quote(doc[i]) for i in cand.tokens):
+    if not doc_index(doc).quote_marks.isdisjoint(cand.tokens):
         feats.append("has_quote_mark")
     feats += _boundary_features(doc, cue, cand, base)
     return feats
@@ -546,7 +653,8 @@ def _boundary_features(doc: Doc, cue: Token, cand: Candidate, base: str) -> list
             breaks.add(f"{t.text}|{_word_class(doc[k + 1])}")
     feats += [f"inner={b}" for b in breaks] + [f"base_inner={base}|{b}" for b in breaks]
     feats += [f"n_breaks={min(len(breaks), 3)}", f"kind_breaks={cand.kind}|{min(len(breaks), 3)}"]
-    roots = [doc[i] for i in toks if doc[i].head.i not in ids or doc[i].head.i == i]
+    heads = doc_index(doc).heads
+    roots = [doc[i] for i in toks if heads[i] not in ids or heads[i] == i]
     roots = [r for r in roots if not r.is_punct]
     if len(roots) > 1:
         last = roots[-1]
@@ -573,8 +681,9 @@ def _boundary_features(doc: Doc, cue: Token, cand: Candidate, base: str) -> list
 
 def _head_of(doc: Doc, toks: Sequence[int]) -> Token:
     ids = set(toks)
+    heads = doc_index(doc).heads
     for i in toks:
-        if doc[i].head.i not in ids or doc[i].head.i == i:
+        if heads[i] not in ids or heads[i] == i:
             return doc[i]
     return doc[toks[0]]
 
@@ -590,7 +699,7 @@ class LinearModel:
     threshold: float = 0.5
 
     def score(self, feats: Iterable[str]) -> float:
-        z = sum(self.weights.get(f, 0.0) for f in feats)
+        z = sum(map(self.weights.get, feats, repeat(0.0)))  # in order, as a loop would
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ...nlp import entities
+from .features import sent_bounds
 from .rules import VAGUE_HEADS
 
 SPEAKING_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -206,7 +207,7 @@ def _bare_name(head: Token) -> bool:
     """A capitalised singular noun standing alone (``Trump knows``), or one inside a sentence."""
     if not head.text[:1].isupper() or (head.text.isupper() and len(head.text) > 4):
         return False
-    if head.i > head.sent.start:
+    if head.i > sent_bounds(head).start:
         return True
     return head.tag_ == "NN" and not any(True for _ in head.lefts)
 
