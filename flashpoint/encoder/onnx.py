@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .. import filecache
 from ..errors import BackboneMissing, UnknownBackend
 from .layers import F32, Layer
 
@@ -171,19 +172,15 @@ def _quantized_bytes(model: Any) -> bytes:
         return out.read_bytes()
 
 
-CACHE_ENV = "FLASHPOINT_CACHE_DIR"
+CACHE_ENV = filecache.CACHE_ENV
 """Where the quantised graph is kept between runs (``none``: nowhere); default
 ``$XDG_CACHE_HOME/flashpoint`` or ``~/.cache/flashpoint`` (see :func:`cache_dir_from_env`)."""
 
 
 def cache_dir_from_env(environ: Mapping[str, str]) -> str | None:
-    """The cache folder that ``environ`` names (:data:`CACHE_ENV`), or the default one."""
-    named = environ.get(CACHE_ENV, "").strip()
-    if named:
-        return None if named.lower() == "none" else named
-    base = environ.get("XDG_CACHE_HOME") or (
-        str(Path(environ["HOME"]) / ".cache") if environ.get("HOME") else "")
-    return str(Path(base) / "flashpoint") if base else None
+    """The cache folder that ``environ`` names (:data:`CACHE_ENV`), or the default one: the
+    file cache's folder (:func:`flashpoint.filecache.dir_from_env`)."""
+    return filecache.dir_from_env(environ)
 
 
 def quantized(model: Any, cache_dir: str | None) -> bytes:
