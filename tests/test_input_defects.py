@@ -462,8 +462,12 @@ def test_defect10_workers_die_with_their_parent(tmp_path: Path, sig: signal.Sign
            str(out), "--analyzers", "sentences", "--workers", "2"]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 180
-    while proc.poll() is None and time.monotonic() < deadline and not any(
-            p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.partial")):
+
+    def started() -> bool:  # output written (the parent's first article) and workers forked
+        return any(p.stat().st_size for p in tmp_path.glob(".out.jsonl.*.partial")) and len(
+            _children(proc.pid)) >= 2
+
+    while proc.poll() is None and time.monotonic() < deadline and not started():
         time.sleep(0.1)
     children = _children(proc.pid)
     assert proc.poll() is None and len(children) >= 2  # two workers (and a resource tracker)
