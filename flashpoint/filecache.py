@@ -26,7 +26,7 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 T = TypeVar("T")
 
@@ -83,17 +83,30 @@ def cached(name: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T
     with contextlib.suppress(*unreadable), path.open("rb") as f:
         return pickle.load(f)  # type: ignore[no-any-return]
     value = build()
-    _write(path, value)
+    with contextlib.suppress(pickle.PicklingError, TypeError, AttributeError):
+        write_whole(path, lambda f: pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL))
     return value
 
 
-def _write(path: Path, value: object) -> None:
-    """Pickle ``value`` to ``path`` whole (temporary file, then rename); skip on any OS error."""
-    with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
+def kept_bytes(path: Path, build: Callable[[], bytes]) -> bytes:
+    """The bytes of ``path``, or ``build()`` written there for later runs (see
+    :func:`write_whole`); the caller names the file by a hash of what it is built from."""
+    with contextlib.suppress(OSError):
+        return path.read_bytes()
+    data = build()
+    write_whole(path, lambda f: f.write(data))
+    return data
+
+
+def write_whole(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Make ``path`` with ``write`` (given the open file) whole: a temporary file, then a
+    rename, so no reader ever sees part of it; skip on any OS error (an unwritable folder
+    is no cache). An exception from ``write`` leaves no temporary file behind."""
+    with contextlib.suppress(OSError):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as f:
             try:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+                write(f)
             except BaseException:
                 f.close()
                 os.unlink(f.name)

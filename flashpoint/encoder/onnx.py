@@ -26,7 +26,6 @@ onnxruntime is a run-time dependency; without it the encoder is
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import tempfile
@@ -194,16 +193,8 @@ def quantized(model: Any, cache_dir: str | None) -> bytes:
 
     tag = f"|onnxruntime {onnxruntime.__version__}|{FLOAT_PROJECTIONS}".encode()
     key = hashlib.sha256(model.SerializeToString() + tag).hexdigest()[:24]
-    path = Path(cache_dir) / f"minilm-int8-{key}.onnx"
-    with contextlib.suppress(OSError):
-        return path.read_bytes()
-    payload = _quantized_bytes(model)
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as f:
-            f.write(payload)
-        os.replace(f.name, path)
-    return payload
+    return filecache.kept_bytes(Path(cache_dir) / f"minilm-int8-{key}.onnx",
+                                lambda: _quantized_bytes(model))
 
 
 GRAPH_OPTIMIZATION = "ORT_ENABLE_ALL"
