@@ -23,7 +23,7 @@ shipped tables; loaded, and checked, when the pipeline is built).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -82,18 +82,9 @@ def _inside_bigger_person(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
-_FIRST_WORDS: dict[int, tuple[gz.Gazetteer, int, frozenset[str]]] = {}
-
-
-def _first_words(gaz: gz.Gazetteer) -> frozenset[str]:
-    """The first words of the gazetteer's alias keys, memoised per gazetteer (and size)."""
-    hit = _FIRST_WORDS.get(id(gaz))
-    if hit is None or hit[0] is not gaz or hit[1] != len(gaz.index):
-        if len(_FIRST_WORDS) > 8:
-            _FIRST_WORDS.clear()
-        hit = (gaz, len(gaz.index), frozenset(k[0] for k in gaz.index if k))
-        _FIRST_WORDS[id(gaz)] = hit
-    return hit[2]
+def _first_words(gaz: gz.Gazetteer) -> Collection[str]:
+    """The first words of the gazetteer's alias keys (kept by the gazetteer as it grows)."""
+    return gaz.firsts.keys()
 
 
 def gazetteer_pass(doc: Doc, found: Found, words: list[str]) -> list[Modifier]:

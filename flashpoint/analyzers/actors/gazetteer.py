@@ -25,6 +25,7 @@ import email.utils
 import functools
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -111,6 +112,8 @@ class Gazetteer:
     demonyms: dict[str, str] = field(default_factory=dict)
     """State id -> its first listed adjective ("AZE" -> "Azerbaijani")."""
     max_len: int = 1
+    firsts: Counter[str] = field(default_factory=Counter)
+    """First word of each alias key -> how many keys start with it (a lookup starts only there)."""
 
     # -- building ------------------------------------------------------------------
     def add_entry(self, entry: Entry) -> None:
@@ -120,13 +123,20 @@ class Gazetteer:
         key = key_of(surface)
         if not key:
             return
-        bucket = self.index.setdefault(key, [])
+        bucket = self.index.get(key)
+        if bucket is None:
+            bucket = self.index[key] = []
+            self.firsts[key[0]] += 1
         if all((a.entry, a.via) != (alias.entry, alias.via) for a in bucket):
             bucket.append(alias)
         self.max_len = max(self.max_len, len(key))
 
     def remove_alias(self, surface: str) -> None:
-        self.index.pop(key_of(surface), None)
+        key = key_of(surface)
+        if self.index.pop(key, None) is not None:
+            self.firsts[key[0]] -= 1
+            if not self.firsts[key[0]]:
+                del self.firsts[key[0]]
 
     # -- lookup --------------------------------------------------------------------
     def lookup(self, surface: str) -> list[Alias]:
