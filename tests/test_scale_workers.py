@@ -58,6 +58,27 @@ def test_spawned_workers_equal_one_process() -> None:
         pipeline.run(articles))
 
 
+def _where(article: Article) -> tuple[str, int]:
+    return article.source, os.getpid()
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_finish_runs_in_the_worker_that_analysed_the_article(method: str) -> None:
+    if method not in local.default_start_method() and method == "fork":
+        pytest.skip("needs the fork start method (Linux)")
+    pipeline = Pipeline([sentences.ANALYZER])
+    articles = _articles(6)
+    out = list(local.run_then(pipeline, articles, 2, _where, start_method=method))
+    assert [source for source, _ in out] == [a.source for a in articles]
+    pids = [pid for _, pid in out]
+    first = 1 if method == "fork" else 0  # with fork the parent analyses the first article
+    assert pids[:first] == [os.getpid()] * first
+    assert pids[first:] and os.getpid() not in pids[first:]  # finished by the workers
+    assert [source for source, _ in local.run_then(pipeline, articles, 1, _where)] == [
+        a.source for a in articles]
+
+
 def _slow_first(inp: AnalysisInput) -> Mapping[str, Any]:
     if inp.article.source == "t1":
         time.sleep(1.0)  # the first worker's first article finishes after the others

@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -66,12 +66,32 @@ class Unit:
         return {"path": self.path, "size": self.size, "mtime_ns": self.mtime_ns}
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What one analysed article writes, built where it was analysed (:func:`prepare`).
+
+    Engines run :func:`prepare` in their workers, so the process that writes the
+    output only assembles and writes rows: with several workers it would otherwise
+    serialise every article itself and become the bottleneck.
+    """
+
+    id: str
+    source: str
+    month: str
+    record: tuple[Any, ...]
+    """The record row, in the order of :data:`RECORD_COLUMNS`."""
+    tables: dict[str, list[tuple[Any, ...]]]
+    """Rows of each of :data:`FLAT_TABLES`, in the order of :data:`TABLE_COLUMNS`."""
+    failures: tuple[tuple[str, str], ...] = ()
+    """``(code, "analyzer: message")`` of each analyzer failure."""
+
+
 @dataclass(slots=True)
 class UnitResult:
     """The analysed articles and the problems of one unit, in input order."""
 
     unit: Unit
-    articles: list[Article] = field(default_factory=list)
+    articles: list[Prepared] = field(default_factory=list)
     problems: list[IngestError] = field(default_factory=list)
 
 
@@ -187,9 +207,8 @@ TABLE_COLUMNS = _columns()
 class Writer:
     """Writes finished units into ``out`` atomically and journals them."""
 
-    def __init__(self, out: Path, started: str) -> None:
+    def __init__(self, out: Path) -> None:
         self.out = out
-        self.started = started
         out.mkdir(parents=True, exist_ok=True)
 
     def done(self) -> dict[str, dict[str, Any]]:
@@ -211,17 +230,18 @@ class Writer:
         key = result.unit.key
         for old in self.out.glob(f"*/part-{key}.parquet"):
             old.unlink()  # a unit redone after a kill: its parts are written again
-        by_month: dict[str, list[Article]] = {}
+        by_month: dict[str, list[tuple[Any, ...]]] = {}
         for a in result.articles:
-            by_month.setdefault(month_of(a), []).append(a)
-        for month, articles in sorted(by_month.items()):
+            by_month.setdefault(a.month, []).append(a.record)
+        for month, records in sorted(by_month.items()):
             _write_parquet(self.out / f"published_month={month}" / f"part-{key}.parquet",
-                           _record_rows(articles), _text_columns(RECORD_COLUMNS))
-        for table, rows in self._tables(result).items():
-            _write_parquet(self.out / "_tables" / table / f"part-{key}.parquet", rows,
-                           TABLE_COLUMNS[table])
+                           records, _text_columns(RECORD_COLUMNS))
+        for table, columns in TABLE_COLUMNS.items():
+            rows = [row for a in result.articles for row in a.tables[table]]
+            _write_parquet(self.out / "_tables" / table / f"part-{key}.parquet", rows, columns)
         errors = _error_rows(result)
-        _write_parquet(self.out / "_errors" / f"part-{key}.parquet", errors,
+        _write_parquet(self.out / "_errors" / f"part-{key}.parquet",
+                       [tuple(e[n] for n in ERROR_COLUMNS) for e in errors],
                        _text_columns(ERROR_COLUMNS))
         entry = {**result.unit.journal(), "articles": len(result.articles), "errors": len(errors)}
         with (self.out / "_done.jsonl").open("a", encoding="utf-8") as fh:
@@ -230,22 +250,24 @@ class Writer:
             os.fsync(fh.fileno())
         return errors
 
-    def _tables(self, result: UnitResult) -> dict[str, list[dict[str, Any]]]:
-        tables: dict[str, list[dict[str, Any]]] = {t: [] for t in FLAT_TABLES}
-        for a in result.articles:
-            rows = article_rows(a, source=a.source, cluster_id=a.id, ingested_at=self.started,
-                                version=_version(), text_changed_from=None)
-            head = {k: v for k, v in rows.article.items() if k != "analysis"}
-            tables["articles"].append(head)
-            for table in FLAT_TABLES[1:]:
-                names = [n for n, _ in TABLE_COLUMNS[table]]
-                tables[table].extend(dict(zip(names, r, strict=True))
-                                     for r in getattr(rows, table))
-        return tables
 
 
 ERROR_COLUMNS = ("input", "source", "kind", "code", "message", "article_id")
 RECORD_COLUMNS = ("id", "published", "outlet", "source", "record")
+
+
+def prepare(article: Article, started: str) -> Prepared:
+    """The record and flat-table rows of one analysed ``article`` (``started``: the run's
+    start, the rows' ``ingested_at``)."""
+    rows = article_rows(article, source=article.source, cluster_id=article.id,
+                        ingested_at=started, version=_version(), text_changed_from=None,
+                        analysis=False)
+    head = tuple(rows.article.get(n) for n, _ in TABLE_COLUMNS["articles"])
+    tables = {"articles": [head], **{t: list(getattr(rows, t)) for t in FLAT_TABLES[1:]}}
+    m = article.metadata
+    record = (article.id, m.published, m.outlet, article.source, dumps_article(article))
+    failures = tuple((f.code, f"{f.analyzer}: {f.message}") for f in article.failures)
+    return Prepared(article.id, article.source, month_of(article), record, tables, failures)
 
 
 def _text_columns(names: Sequence[str]) -> list[tuple[str, str]]:
@@ -260,28 +282,25 @@ def _error_rows(result: UnitResult) -> list[dict[str, Any]]:
                      "code": p.code, "message": p.message, "article_id": None})
     for a in result.articles:
         rows.extend({"input": result.unit.path, "source": a.source, "kind": "analyzer",
-                     "code": f.code, "message": f"{f.analyzer}: {f.message}",
-                     "article_id": a.id} for f in a.failures)
+                     "code": code, "message": message, "article_id": a.id}
+                    for code, message in a.failures)
     return rows
 
 
-def _record_rows(articles: Iterable[Article]) -> list[dict[str, Any]]:
-    return [{"id": a.id, "published": a.metadata.published, "outlet": a.metadata.outlet,
-             "source": a.source, "record": dumps_article(a)} for a in articles]
-
-
-def _write_parquet(path: Path, rows: list[dict[str, Any]], columns: list[tuple[str, str]]
+def _write_parquet(path: Path, rows: Sequence[Sequence[Any]], columns: list[tuple[str, str]]
                    ) -> None:
     """Write ``rows`` to ``path`` under a temporary name, then rename (never half a file).
 
-    ``columns`` are ``(name, SQL type)``: INTEGER, REAL or TEXT, as in the store.
+    ``columns`` are ``(name, SQL type)``: INTEGER, REAL or TEXT, as in the store; each row
+    holds one value per column, in their order.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     arrow = {"INTEGER": pa.int64(), "REAL": pa.float64()}
-    table = pa.table({n: pa.array([_cell(r.get(n), t) for r in rows],
-                                  type=arrow.get(t, pa.string())) for n, t in columns})
+    table = pa.table({n: pa.array([_cell(r[i], t) for r in rows],
+                                  type=arrow.get(t, pa.string()))
+                      for i, (n, t) in enumerate(columns)})
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.part")
     pq.write_table(table, tmp)
@@ -310,6 +329,8 @@ def _version() -> str:
 
 Analyse = Callable[[Sequence[Unit]], Iterator[UnitResult]]
 """An engine: analysed units (each whole) from units, in any order."""
+Finish = Callable[[Article], Prepared]
+"""What an engine's workers make of each analysed article (a picklable :func:`prepare`)."""
 
 
 def run_batch(inputs: Sequence[str], out: str | os.PathLike[str], pipeline: Pipeline, *,
@@ -318,7 +339,7 @@ def run_batch(inputs: Sequence[str], out: str | os.PathLike[str], pipeline: Pipe
               on_unit: Callable[[UnitResult], None] = lambda r: None) -> BatchStats:
     """Analyse ``inputs`` into ``out`` (see the module docstring); resumes a stopped run."""
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    writer = Writer(Path(out), started)
+    writer = Writer(Path(out))
     units, problems = plan_units(inputs)
     done = writer.done()
     finished = [u for u in units if _is_done(done.get(u.path), u)]
@@ -331,7 +352,8 @@ def run_batch(inputs: Sequence[str], out: str | os.PathLike[str], pipeline: Pipe
                          "code": p.code, "message": p.message, "article_id": None}
                         for p in problems)
     t0 = time.monotonic()
-    for result in _engine(engine, pipeline, workers, address, limits)(todo):
+    finish = functools.partial(prepare, started=started)  # runs in the workers
+    for result in _engine(engine, pipeline, workers, address, limits, finish)(todo):
         stats.add(result, writer.write(result))
         on_unit(result)
     _write_manifest(writer.out, inputs, units, stats, engine, started, time.monotonic() - t0)
@@ -344,15 +366,15 @@ def _is_done(entry: dict[str, Any] | None, unit: Unit) -> bool:
 
 
 def _engine(engine: Engine, pipeline: Pipeline, workers: int, address: str | None,
-            limits: IngestLimits) -> Analyse:
+            limits: IngestLimits, finish: Finish) -> Analyse:
     if engine == "ray":
         from . import ray_engine
 
-        return ray_engine.engine(pipeline, workers, address, limits)
+        return ray_engine.engine(pipeline, workers, address, limits, finish)
     if engine == "local":
         from . import local
 
-        return local.batch_engine(pipeline, workers, limits)
+        return local.batch_engine(pipeline, workers, limits, finish)
     raise ValueError(f"engine {engine!r} is not known; expected local or ray")
 
 

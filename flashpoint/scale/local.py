@@ -28,6 +28,7 @@ it died (SIGKILL included).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -37,7 +38,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .. import encoder, filecache
 from ..model import Article
@@ -45,8 +46,9 @@ from ..pipeline import Analyzer, Pipeline
 
 if TYPE_CHECKING:
     from ..ingest import IngestLimits
-    from .batch import Unit, UnitResult
+    from .batch import Finish, Unit, UnitResult
 
+T = TypeVar("T")
 _WORKER: Pipeline | None = None
 
 WORKER_CACHE_BYTES = 64 * 2**20
@@ -72,24 +74,36 @@ def run(pipeline: Pipeline, articles: Iterable[Article], workers: int,
 
     ``start_method`` is ``"fork"`` (the default where available) or ``"spawn"``.
     """
+    yield from run_then(pipeline, articles, workers, _same, start_method)
+
+
+def run_then(pipeline: Pipeline, articles: Iterable[Article], workers: int,
+             finish: Callable[[Article], T], start_method: str | None = None
+             ) -> Generator[T, None, None]:
+    """As :func:`run`, yielding ``finish(article)`` computed in the worker that analysed it.
+
+    ``finish`` (picklable: a module-level function or a :func:`functools.partial` of one)
+    moves per-article work such as serialising out of the parent, which would otherwise
+    do it for every worker.
+    """
     it = iter(articles)
     if workers <= 1:  # the first article alone, so that its result comes out at once
-        yield from pipeline.run(islice(it, 1))
-        yield from pipeline.run(it)
+        yield from map(finish, pipeline.run(islice(it, 1)))
+        yield from map(finish, pipeline.run(it))
         return
     method = start_method or default_start_method()
     first = list(islice(it, 1))
     if not first:  # no input: no pool, no warm-up
         return
     if method == "fork":  # loads the models the workers inherit; its result comes out at once
-        yield from pipeline.run_batch(first)
+        yield from map(finish, pipeline.run_batch(first))
     else:
         it = chain(first, it)
     with _pool(pipeline, workers, method) as pool:
         try:
-            pending: deque[Future[list[Article]]] = deque()
+            pending: deque[Future[list[T]]] = deque()
             for chunk in _chunks(it, workers):
-                pending.append(pool.submit(_work, chunk))
+                pending.append(pool.submit(_work, chunk, finish))
                 while pending and (pending[0].done() or len(pending) >= IN_FLIGHT * workers):
                     yield from pending.popleft().result()
             while pending:
@@ -120,6 +134,7 @@ def _pool(pipeline: Pipeline, workers: int, start_method: str) -> ProcessPoolExe
     ctx = multiprocessing.get_context(start_method)
     if start_method == "fork":
         warm_up(pipeline)
+        gc.freeze()  # the loaded models' objects: never scanned, so never copied, by the GC
         # with fork the initializer's arguments are inherited, not pickled
         return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_forked,
                                    initargs=(pipeline,))
@@ -192,16 +207,16 @@ def worker_limits() -> None:
     encoder.SENTENCE_CACHE_BYTES = min(encoder.SENTENCE_CACHE_BYTES, WORKER_CACHE_BYTES)
 
 
-def batch_engine(pipeline: Pipeline, workers: int, limits: IngestLimits
+def batch_engine(pipeline: Pipeline, workers: int, limits: IngestLimits, finish: Finish
                  ) -> Callable[[Sequence[Unit]], Iterator[UnitResult]]:
-    """The ``batch`` engine over local processes: units stream through :func:`run`."""
+    """The ``batch`` engine over local processes: units stream through :func:`run_then`."""
     def analyse(units: Sequence[Unit]) -> Iterator[UnitResult]:
-        yield from _units(pipeline, units, workers, limits)
+        yield from _units(pipeline, units, workers, limits, finish)
     return analyse
 
 
-def _units(pipeline: Pipeline, units: Sequence[Unit], workers: int, limits: IngestLimits
-           ) -> Iterator[UnitResult]:
+def _units(pipeline: Pipeline, units: Sequence[Unit], workers: int, limits: IngestLimits,
+           finish: Finish) -> Iterator[UnitResult]:
     """Each unit whole, in order, as soon as its last article is analysed."""
     from .batch import UnitResult, read_unit
 
@@ -224,12 +239,16 @@ def _units(pipeline: Pipeline, units: Sequence[Unit], workers: int, limits: Inge
         while open_units and len(open_units[0][0].articles) == open_units[0][1][0]:
             yield open_units.popleft()[0]
 
-    for article in run(pipeline, articles(), workers):
+    for prepared in run_then(pipeline, articles(), workers, finish):
         yield from finished()
-        open_units[0][0].articles.append(article)
+        open_units[0][0].articles.append(prepared)
     yield from finished()
 
 
-def _work(batch: list[Article]) -> list[Article]:
+def _same(article: Article) -> Article:
+    return article
+
+
+def _work(batch: list[Article], finish: Callable[[Article], T]) -> list[T]:
     assert _WORKER is not None, "worker not initialised"
-    return _WORKER.run_batch(batch)
+    return [finish(a) for a in _WORKER.run_batch(batch)]

@@ -10,7 +10,9 @@ bounds the rows in flight. The driver collects the rows of each unit and hands t
 unit over whole as soon as its ``end`` row and all its rows are in (any order).
 
 Rows carry pickled articles and problems (Ray pickles rows anyway; pickle keeps
-every field exactly, so records equal the local engine's).
+every field exactly, so records equal the local engine's); an actor returns each
+analysed article as the parts it writes (:func:`~flashpoint.scale.batch.prepare`,
+run in the actor), so the driver only assembles and writes them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..errors import IngestError
 from ..ingest import IngestLimits
 from ..model import Article
 from ..pipeline import Analyzer, Pipeline
-from .batch import Unit, UnitResult, read_unit
+from .batch import Finish, Prepared, Unit, UnitResult, read_unit
 
 Row = dict[str, Any]
 READ_CPUS = 0
@@ -45,7 +47,8 @@ class Analyse:
     """A Ray actor: one pipeline, built once, analysing batches of article rows."""
 
     def __init__(self, analyzers: Sequence[Analyzer], options: Mapping[str, object],
-                 batch_size: int, settings: encoder.EncoderSettings, workers: int) -> None:
+                 batch_size: int, settings: encoder.EncoderSettings, workers: int,
+                 finish: Finish) -> None:
         from . import local
 
         encoder.configure(settings)
@@ -53,15 +56,17 @@ class Analyse:
         if workers > 1:
             local.worker_limits()
         self.pipeline = Pipeline(analyzers, options=options, batch_size=batch_size)
+        self.finish = finish
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        """Analyse the ``article`` rows of ``batch``; other rows pass through."""
+        """Analyse the ``article`` rows of ``batch`` (each becomes its written parts);
+        other rows pass through."""
         kinds = list(batch["kind"])
         payloads = list(batch["payload"])
         todo = [i for i, k in enumerate(kinds) if k == "article"]
         done = self.pipeline.run_batch([pickle.loads(payloads[i]) for i in todo])
         for i, article in zip(todo, done, strict=True):
-            payloads[i] = pickle.dumps(article)
+            payloads[i] = pickle.dumps(self.finish(article))
         return {"unit": list(batch["unit"]), "idx": list(batch["idx"]), "kind": kinds,
                 "payload": payloads}
 
@@ -79,8 +84,8 @@ def _read(limits: IngestLimits) -> Callable[[Row], list[Row]]:
     return read
 
 
-def engine(pipeline: Pipeline, workers: int, address: str | None, limits: IngestLimits
-           ) -> Callable[[Sequence[Unit]], Iterator[UnitResult]]:
+def engine(pipeline: Pipeline, workers: int, address: str | None, limits: IngestLimits,
+           finish: Finish) -> Callable[[Sequence[Unit]], Iterator[UnitResult]]:
     """The engine: connects to Ray (``address``, or a local Ray) on first use."""
     def analyse(units: Sequence[Unit]) -> Iterator[UnitResult]:
         if not units:
@@ -92,12 +97,12 @@ def engine(pipeline: Pipeline, workers: int, address: str | None, limits: Ingest
                 ray.init(address=address)
             else:
                 ray.init(num_cpus=max(workers, 1), include_dashboard=False)
-        yield from _run(pipeline, units, max(workers, 1), limits)
+        yield from _run(pipeline, units, max(workers, 1), limits, finish)
     return analyse
 
 
-def _run(pipeline: Pipeline, units: Sequence[Unit], workers: int, limits: IngestLimits
-         ) -> Iterator[UnitResult]:
+def _run(pipeline: Pipeline, units: Sequence[Unit], workers: int, limits: IngestLimits,
+         finish: Finish) -> Iterator[UnitResult]:
     import ray.data
 
     ctx = ray.data.DataContext.get_current()
@@ -106,7 +111,7 @@ def _run(pipeline: Pipeline, units: Sequence[Unit], workers: int, limits: Ingest
     ds: ray.data.Dataset = ray.data.from_items(items, override_num_blocks=len(units))
     ds = ds.flat_map(_read(limits), num_cpus=READ_CPUS)
     args = (pipeline.analyzers, pipeline.options, pipeline.batch_size, encoder.settings(),
-            workers)
+            workers, finish)
     ds = ds.map_batches(Analyse, fn_constructor_args=args, batch_size=pipeline.batch_size,
                         compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
                         batch_format="numpy")
@@ -130,7 +135,7 @@ def _result(unit: Unit, rows: dict[int, Row]) -> UnitResult:
         if row["kind"] == "end":
             continue
         item = pickle.loads(row["payload"])
-        if isinstance(item, Article):
+        if isinstance(item, Prepared):
             result.articles.append(item)
         elif isinstance(item, IngestError):
             result.problems.append(item)

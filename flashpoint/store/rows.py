@@ -115,12 +115,16 @@ class ArticleRows:
 
 
 def article_rows(a: Article, *, source: str, cluster_id: str, ingested_at: str,
-                 version: str, text_changed_from: str | None) -> ArticleRows:
-    """The rows of article ``a`` (``cluster_id`` decided by the caller)."""
+                 version: str, text_changed_from: str | None,
+                 analysis: bool = True) -> ArticleRows:
+    """The rows of article ``a`` (``cluster_id`` decided by the caller).
+
+    ``analysis=False`` leaves out the ``articles`` row's ``analysis`` column (the compact
+    record, the costliest part to build) for a caller that writes the record elsewhere.
+    """
     m = a.metadata
     published, day = normalize_published(m.published)
-    record = compact(article_to_json(a), a.text)
-    head = {
+    head: dict[str, Any] = {
         "id": a.id, "url": m.url, "source": source, "outlet": m.outlet, "title": m.title,
         "published": published, "published_day": day, "published_raw": m.published,
         "language": m.language, "genre": a.genre.label if a.genre else None,
@@ -128,9 +132,10 @@ def article_rows(a: Article, *, source: str, cluster_id: str, ingested_at: str,
         "ingested_at": ingested_at, "flashpoint_version": version,
         "analyzers": json.dumps(list(a.analyzers)), "failures": len(a.failures),
         "text_changed_from": text_changed_from, "text_length": len(a.text), "text": a.text,
-        "analysis": json.dumps(record, ensure_ascii=False, allow_nan=False,
-                               separators=(",", ":")),
     }
+    if analysis:
+        head["analysis"] = json.dumps(compact(article_to_json(a), a.text), ensure_ascii=False,
+                                      allow_nan=False, separators=(",", ":"))
     rows = ArticleRows(head)
     genre = head["genre"]
     for i, e in enumerate(a.events):
