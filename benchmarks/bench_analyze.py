@@ -7,10 +7,13 @@ Usage::
 
 PATH defaults to the PTC training articles under ../shared/datasets (real news
 text) when present, else to ``samples/`` repeated ``--repeat-samples`` times.
-Prints words/s for bare ``nlp.pipe`` and for the full pipeline, their ratio in wall-clock
+Prints words/s for bare ``nlp.pipe`` (``en_core_web_sm`` as spaCy loads it:
+:func:`flashpoint.nlp.bare`) and for the full pipeline, their ratio in wall-clock
 and in CPU time (this process; the figure to compare on a loaded, shared machine), the CPU
 time each analyzer takes per article, the ingest time, peak memory (max RSS) and the load
-average. Models load before the clock starts (a short warm-up text).
+average. Models load before the clock starts (a short warm-up text). Bare spaCy and flashpoint take
+turns on the same ``--interleave`` articles (default 8; each goes first every other time), so
+the ratio holds on a virtual machine whose speed drifts during a run.
 ``--without-torch`` hides torch as in the run-time install (see ``bench_scale.py``).
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import os
 import resource
 import sys
@@ -80,6 +84,10 @@ def main() -> int:
     ap.add_argument("--fast", action="store_true", help="as `analyze --fast` (no encoder)")
     ap.add_argument("--without-torch", action="store_true",
                     help="hide torch, as in the run-time install")
+    ap.add_argument("--interleave", type=int, default=8, metavar="N",
+                    help="time bare spaCy and flashpoint on the same N articles in turn, so a "
+                         "change of the machine's speed during the run hits both (0: all bare "
+                         "spaCy first, then all flashpoint)")
     args = ap.parse_args()
     if args.without_torch:
         from bench_scale import without_torch  # this folder is on sys.path
@@ -95,16 +103,27 @@ def main() -> int:
     words = sum(len(t.split()) for t in texts)
     print(f"corpus: {len(articles)} articles, {words} words, from {', '.join(paths)}")
 
-    nlp = backbone.load()
+    nlp = backbone.bare()
     list(nlp.pipe(texts[:5]))  # warm up
-    bare_s, bare_cpu = _clock(lambda: list(nlp.pipe(texts, batch_size=16)))
 
     totals: dict[str, float] = defaultdict(float)
     options = FAST_OPTIONS if args.fast else {}
     pipeline = build_pipeline(options=options)
     list(pipeline.run([Article(text=WARM_UP, source="<warm-up>")]))  # models load (untimed)
     pipeline.analyzers = tuple(_timed(a, totals) for a in pipeline.analyzers)
-    full_s, full_cpu = _clock(lambda: list(pipeline.run(articles)))
+    step = args.interleave or len(articles)
+    bare_s = bare_cpu = full_s = full_cpu = 0.0
+    for k, start in enumerate(range(0, len(articles), step)):
+        part = articles[start:start + step]
+        runs = [functools.partial(lambda p: list(nlp.pipe([a.text for a in p], batch_size=16)),
+                                  part),
+                functools.partial(lambda p: list(pipeline.run(p)), part)]
+        for which in ((0, 1) if k % 2 == 0 else (1, 0)):  # each goes first every other time
+            wall, cpu = _clock(runs[which])
+            if which == 0:
+                bare_s, bare_cpu = bare_s + wall, bare_cpu + cpu
+            else:
+                full_s, full_cpu = full_s + wall, full_cpu + cpu
 
     print(f"ingest (read + extract + language id): {ingest_s:.2f} s for the files read")
     print(f"bare spaCy nlp.pipe:     {words / bare_s:10.0f} words/s  ({bare_s:.2f} s, "

