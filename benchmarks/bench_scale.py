@@ -283,7 +283,8 @@ def main() -> None:
                 stdout, _ = proc.communicate()
             if proc.returncode:
                 raise SystemExit(f"{name}: the run failed (exit {proc.returncode})")
-            got = json.loads(stdout.strip().splitlines()[-1])
+            # the last JSON line: Ray's raylet may print warnings after it
+            got = json.loads([ln for ln in stdout.splitlines() if ln.startswith("{")][-1])
             assert got["articles"] == n, (got, n)
             elapsed, cpu = got["elapsed"], got["cpu"]
             _line(name, elapsed, n, words, base, first, rss.summary(proc.pid))

@@ -32,6 +32,12 @@ Row = dict[str, Any]
 READ_CPUS = 0
 """CPUs a read task asks for: none, so the ``workers`` actors (one CPU each) can take every
 CPU of a local Ray and reading still runs (reading is cheap next to analysis)."""
+ACTORS_PER_READER = 8
+"""Read tasks in flight: one per this many actors (at least one). A task that asks for no
+CPU is otherwise not bounded by the scheduler: with 24 input files Ray started 20 worker
+processes for them on two CPUs, each importing flashpoint, and the first file was written
+after 88 s instead of about 10. One reader feeds many actors (reading an article takes a
+few ms, analysing it about half a second)."""
 
 
 def available() -> bool:
@@ -109,7 +115,8 @@ def _run(pipeline: Pipeline, units: Sequence[Unit], workers: int, limits: Ingest
     ctx.enable_progress_bars = False
     items = [{"path": u.path, "size": u.size, "mtime_ns": u.mtime_ns} for u in units]
     ds: ray.data.Dataset = ray.data.from_items(items, override_num_blocks=len(units))
-    ds = ds.flat_map(_read(limits), num_cpus=READ_CPUS)
+    readers = max(1, -(-workers // ACTORS_PER_READER))
+    ds = ds.flat_map(_read(limits), num_cpus=READ_CPUS, concurrency=readers)
     args = (pipeline.analyzers, pipeline.options, pipeline.batch_size, encoder.settings(),
             workers, finish)
     ds = ds.map_batches(Analyse, fn_constructor_args=args, batch_size=pipeline.batch_size,
