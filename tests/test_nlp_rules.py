@@ -94,3 +94,17 @@ def test_a_pattern_it_does_not_index_goes_to_a_matcher_of_its_own() -> None:
     ruler(b)
     assert _annotations(a) == _annotations(b)
     assert [t.lemma_ for t in a if t.text in ("good", "Borrell")] == ["fine", "seven"]
+
+
+def test_an_index_outside_the_match_raises_as_spacy_does() -> None:
+    nlp = spacy.load(backbone.MODEL_PACKAGE)
+    ruler = nlp.get_pipe("attribute_ruler")
+    assert isinstance(ruler, AttributeRuler)
+    ruler.add([[{"LOWER": "borrell"}]], {"LEMMA": "x"}, index=1)
+    fast = rules.IndexedAttributeRuler(ruler)
+    skip = ["attribute_ruler", "lemmatizer", "ner"]
+    with pytest.raises(ValueError) as original:
+        ruler(nlp("Borrell spoke.", disable=skip))
+    with pytest.raises(ValueError) as ours:
+        fast(nlp("Borrell spoke.", disable=skip))
+    assert str(ours.value) == str(original.value)

@@ -151,9 +151,9 @@ class IndexedAttributeRuler:
             specs = [self._spec(s, strings) for s in pattern]
             if not pattern or any(s is None for s in specs):
                 self._fallback.add(str(i), [pattern])
-            elif len(pattern) == 1:
+            elif len(pattern) == 1 and ruler.indices[i] in (0, -1):
                 self._single.setdefault(specs[0], []).append(i)  # type: ignore[arg-type]
-            else:
+            else:  # longer, or an index outside a one-token match (spaCy raises for it)
                 self._multi.append((i, tuple(specs)))  # type: ignore[arg-type]
         self._in_multi = frozenset(spec for _, specs in self._multi for spec in specs)
         self._memo: dict[tuple[int, ...], _Row] = {}
