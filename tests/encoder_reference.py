@@ -26,8 +26,8 @@ def gelu(x: F32) -> F32:
     return out
 
 
-def layer_forward(layer: Layer, x: F32, bias: F32) -> F32:
-    """One post-LayerNorm layer: ``x`` (batch, tokens, hidden); ``bias`` 0 or -1e4 per token."""
+def attention_block(layer: Layer, x: F32, bias: F32) -> F32:
+    """The self-attention half of a layer, after its LayerNorm: (batch * tokens, hidden)."""
     b, n, h = x.shape
     d = h // HEADS
     flat = x.reshape(b * n, h)
@@ -38,10 +38,20 @@ def layer_forward(layer: Layer, x: F32, bias: F32) -> F32:
     np.exp(scores, out=scores)
     scores /= scores.sum(axis=-1, keepdims=True)
     ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(b * n, h)
-    flat = layer_norm(flat + ctx @ layer.out + layer.out_b, layer.ln1_w, layer.ln1_b)
-    up = flat @ layer.up + layer.up_b
-    flat = layer_norm(flat + gelu(up) @ layer.down + layer.down_b, layer.ln2_w, layer.ln2_b)
-    return flat.reshape(b, n, h)
+    return layer_norm(flat + ctx @ layer.out + layer.out_b, layer.ln1_w, layer.ln1_b)
+
+
+def feed_forward_hidden(layer: Layer, attended: F32) -> F32:
+    """The feed-forward's hidden activations (after GELU) of :func:`attention_block`'s output."""
+    return gelu(attended @ layer.up + layer.up_b)
+
+
+def layer_forward(layer: Layer, x: F32, bias: F32) -> F32:
+    """One post-LayerNorm layer: ``x`` (batch, tokens, hidden); ``bias`` 0 or -1e4 per token."""
+    flat = attention_block(layer, x, bias)
+    up = feed_forward_hidden(layer, flat)
+    flat = layer_norm(flat + up @ layer.down + layer.down_b, layer.ln2_w, layer.ln2_b)
+    return flat.reshape(x.shape)
 
 
 class ReferenceEncoder(encoder.Encoder):

@@ -12,7 +12,12 @@ from flashpoint import encoder
 from flashpoint.encoder import onnx as encoder_onnx
 from flashpoint.errors import BackboneMissing, FlashpointError, UnknownBackend
 from flashpoint.runner import build_pipeline
-from tests.encoder_reference import reference
+from tests.encoder_reference import (
+    attention_block,
+    feed_forward_hidden,
+    layer_forward,
+    reference,
+)
 
 needs_onnx = pytest.mark.skipif(
     not (encoder.available() and encoder_onnx.onnx_available()),
@@ -88,6 +93,47 @@ def test_int8_stays_close_to_float() -> None:
     got = _with_backend("onnx-int8").pooled(TEXTS, keep=(4, 5))
     for half in (slice(0, encoder.HIDDEN), slice(encoder.HIDDEN, None)):
         assert _cosines(ref[:, half], got[:, half]).min() > 0.98
+
+
+@needs_onnx
+def test_int8_keeps_only_the_outlier_channels_float() -> None:
+    import onnx
+
+    enc = _with_backend("onnx-int8")
+    model = onnx.load_from_string(enc._onnx_layers().payload(2, use_cache=False))
+    float_products = {n.name for n in model.graph.node if n.op_type == "MatMul"}
+    for number in (1, 2):
+        assert f"l{number}.down_outliers.mm" in float_products
+        for name in ("out", "up", "up_outliers", "down"):
+            assert f"l{number}.{name}.mm" not in float_products  # quantised
+    ops = [n.op_type for n in model.graph.node]
+    assert ops.count("QAttention") == 2 and "Attention" not in ops
+    weights = {t.name: t for t in model.graph.initializer}
+    assert tuple(weights["l1.down_outliers.w"].dims) == (len(encoder_onnx.ffn_outliers()[0]),
+                                                         encoder.HIDDEN)
+
+
+@needs_onnx
+def test_the_outlier_channels_are_where_the_activations_are_largest() -> None:
+    """On texts written here, the committed channels hold each layer's activations that are
+    far larger than the rest, and what is left has none (its top two within a factor of 2)."""
+    enc = encoder.load_encoder()
+    outliers = encoder_onnx.ffn_outliers()
+    assert len(outliers) == len(enc.layers)
+    maxima = np.zeros((len(enc.layers), enc.layers[0].up.shape[1]), dtype=np.float32)
+    for ids in enc.token_ids(TEXTS):
+        x, bias, _ = enc.embed([ids])
+        for number, layer in enumerate(enc.layers):
+            hidden = feed_forward_hidden(layer, attention_block(layer, x, bias))
+            maxima[number] = np.maximum(maxima[number], np.abs(hidden).max(axis=0))
+            x = layer_forward(layer, x, bias)
+    for number, row in enumerate(maxima):
+        kept = np.zeros(row.shape, dtype=bool)
+        kept[list(outliers[number])] = True
+        rest = np.sort(row[~kept])[::-1]
+        assert rest[0] < 2 * rest[1]
+        if number < 4:  # layers 1-4: one channel over ten times the median channel
+            assert row[kept].max() > 2 * rest[0] > 0
 
 
 @needs_onnx

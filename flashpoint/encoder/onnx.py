@@ -8,17 +8,20 @@ encoder loads, in well under a second) and runs it with onnxruntime.
 
 Backends (``$FLASHPOINT_ENCODER``, see :data:`BACKENDS`):
 
-* ``onnx-int8`` (default): the weight matrices of the attention projections
-  and the first feed-forward projection are quantised to int8 per output
+* ``onnx-int8`` (default): the weight matrices are quantised to int8 per output
   channel (``onnxruntime.quantization.quantize_dynamic``), activations are
-  quantised per batch at run time. The second feed-forward projection stays
-  float32: its input (after GELU) has outliers that per-tensor activation
-  quantisation handles badly. About three times faster than NumPy; pooled
-  states keep a mean cosine similarity of about 0.998 with float32 (layers 4
-  and 5; ``benchmarks/bench_encoder.py`` measures both). Every head trained
-  on encoder features is trained on this backend's output.
-* ``onnx-fp32``: the same graph unquantised; equal to the NumPy reference
-  forward pass of the tests (``tests/encoder_reference.py``) within 1e-5.
+  quantised per run at run time, with one scale for the whole tensor. The
+  feed-forward's hidden activations (after GELU) have a few outlier channels,
+  one or two per layer several times larger than the rest (:data:`OUTLIERS_FILE`):
+  those channels' rows of the second projection stay float32 and the rest is
+  int8, so the outliers no longer set the scale of every other channel. Pooled
+  states keep a mean cosine similarity of about 0.9986 with float32 (layers 4
+  and 5; ``benchmarks/bench_encoder.py`` measures both), as close as the
+  earlier int8 graph that kept the whole second projection float32, at about
+  half its cost. Every head trained on encoder features is trained on this
+  backend's output.
+* ``onnx-fp32``: the same graph unquantised (and without the outlier split); equal to
+  the NumPy reference forward pass of the tests (``tests/encoder_reference.py``) within 1e-5.
 
 onnxruntime is a run-time dependency; without it the encoder is
 :class:`~flashpoint.errors.BackboneMissing` (and ``--fast`` runs without it).
@@ -45,8 +48,20 @@ BACKENDS = ("onnx-int8", "onnx-fp32")
 DEFAULT_BACKEND = "onnx-int8"
 OPSET = 20
 """ONNX opset: 17 brings LayerNormalization, 20 the Gelu operator."""
-FLOAT_PROJECTIONS = ("down",)
+FLOAT_PROJECTIONS = ("down_outliers",)
 """Projections left in float32 by the int8 backend (see the module docstring)."""
+OUTLIERS_FILE = Path(__file__).resolve().parent.parent / "data" / "encoder" / "ffn_outliers.json"
+"""Per layer, the feed-forward channels whose second projection stays float32 in the int8
+backend: the channels with the largest activations after GELU on news sentences, measured
+with the float32 reference by ``scripts/encoder_outliers.py``."""
+
+
+def ffn_outliers(path: Path = OUTLIERS_FILE) -> tuple[tuple[int, ...], ...]:
+    """The feed-forward outlier channels of each layer (:data:`OUTLIERS_FILE`)."""
+    import json
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(tuple(int(c) for c in layer) for layer in data["channels"])
 
 
 def resolve_backend(name: str) -> str:
@@ -100,60 +115,69 @@ class _Graph:
         return self.node("Add", [product, self.const(name + ".b", b)], name)
 
 
-def build_graph(layers: Sequence[Layer], hidden: int, heads: int) -> Any:
-    """An ONNX model: inputs ``x`` (batch, tokens, hidden) and ``bias`` (batch, 1, 1, tokens),
-    outputs ``h1`` .. ``hN``, the states after each of ``layers`` (post-LayerNorm BERT)."""
+def build_graph(layers: Sequence[Layer], hidden: int, heads: int,
+                outliers: Sequence[Sequence[int]] = ()) -> Any:
+    """An ONNX model: input ``x`` (batch, tokens, hidden), outputs ``h1`` .. ``hN``, the states
+    after each of ``layers`` (post-LayerNorm BERT), for unpadded input (no attention mask:
+    :class:`OnnxLayers` runs one sentence at a time).
+
+    Each layer's self-attention is onnxruntime's fused ``Attention`` operator (query, key and
+    value in one product; ``QAttention`` once quantised). With ``outliers`` (channel numbers
+    per layer), each layer's feed-forward is two products summed: the ``outliers`` channels
+    (``down_outliers``, left in float32 by the int8 backend) and the others (``down``).
+    """
     from onnx import TensorProto, helper
 
     g = _Graph()
-    d = hidden // heads
-    g.const("shape.heads", np.array([0, 0, heads, d], dtype=np.int64))
-    g.const("shape.hidden", np.array([0, 0, hidden], dtype=np.int64))
-    g.const("scale", np.array(1.0 / np.sqrt(d), dtype=np.float32))
     x, outputs = "x", []
     for number, layer in enumerate(layers, start=1):
         p = f"l{number}."
-        split = {"q": slice(0, hidden), "k": slice(hidden, 2 * hidden),
-                 "v": slice(2 * hidden, 3 * hidden)}
-        perms = {"q": [0, 2, 1, 3], "k": [0, 2, 3, 1], "v": [0, 2, 1, 3]}
-        proj = {}
-        for key, cols in split.items():
-            y = g.linear(x, layer.qkv[:, cols], layer.qkv_b[cols], p + key)
-            y = g.node("Reshape", [y, "shape.heads"], p + key + ".heads")
-            proj[key] = g.node("Transpose", [y], p + key + ".t", perm=perms[key])
-        s = g.node("MatMul", [proj["q"], proj["k"]], p + "scores")
-        s = g.node("Mul", [s, "scale"], p + "scaled")
-        s = g.node("Add", [s, "bias"], p + "masked")
-        s = g.node("Softmax", [s], p + "attention", axis=-1)
-        ctx = g.node("MatMul", [s, proj["v"]], p + "context")
-        ctx = g.node("Transpose", [ctx], p + "context.t", perm=[0, 2, 1, 3])
-        ctx = g.node("Reshape", [ctx, "shape.hidden"], p + "context.flat")
-        y = g.node("Add", [x, g.linear(ctx, layer.out, layer.out_b, p + "out")], p + "res1")
+        g.nodes.append(helper.make_node(
+            "Attention", [x, g.const(p + "qkv.w", layer.qkv), g.const(p + "qkv.b", layer.qkv_b)],
+            [p + "attention"], name=p + "attention", domain="com.microsoft", num_heads=heads))
+        y = g.node("Add", [x, g.linear(p + "attention", layer.out, layer.out_b, p + "out")],
+                   p + "res1")
         y = g.node("LayerNormalization", [y, g.const(p + "ln1.w", layer.ln1_w),
                                           g.const(p + "ln1.b", layer.ln1_b)],
                    p + "ln1", axis=-1, epsilon=1e-12)
-        up = g.node("Gelu", [g.linear(y, layer.up, layer.up_b, p + "up")], p + "gelu")
-        z = g.node("Add", [y, g.linear(up, layer.down, layer.down_b, p + "down")], p + "res2")
+        z = g.node("Add", [y, _feed_forward(g, y, layer, p, outliers[number - 1]
+                                            if number <= len(outliers) else ())], p + "res2")
         x = g.node("LayerNormalization", [z, g.const(p + "ln2.w", layer.ln2_w),
                                           g.const(p + "ln2.b", layer.ln2_b)],
                    f"h{number}", axis=-1, epsilon=1e-12)
         outputs.append(x)
     graph = helper.make_graph(
         g.nodes, "minilm_layers",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "tokens", hidden]),
-         helper.make_tensor_value_info("bias", TensorProto.FLOAT, ["batch", 1, 1, "tokens"])],
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "tokens", hidden])],
         [helper.make_tensor_value_info(o, TensorProto.FLOAT, ["batch", "tokens", hidden])
          for o in outputs],
         initializer=g.inits,
     )
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                             ir_version=9)
+    return helper.make_model(graph, ir_version=9, opset_imports=[
+        helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)])
+
+
+def _feed_forward(g: _Graph, y: str, layer: Layer, p: str, outliers: Sequence[int]) -> str:
+    """``down(gelu(up(y)))`` of one layer, the ``outliers`` channels a product of their own."""
+    if not outliers:
+        return g.linear(g.node("Gelu", [g.linear(y, layer.up, layer.up_b, p + "up")],
+                               p + "gelu"), layer.down, layer.down_b, p + "down")
+    hi = np.array(sorted(set(outliers)), dtype=np.int64)
+    lo = np.setdiff1d(np.arange(layer.up.shape[1]), hi)
+    up_hi = g.node("Gelu", [g.linear(y, layer.up[:, hi], layer.up_b[hi], p + "up_outliers")],
+                   p + "gelu_outliers")
+    up_lo = g.node("Gelu", [g.linear(y, layer.up[:, lo], layer.up_b[lo], p + "up")], p + "gelu")
+    down_hi = g.node("MatMul", [up_hi, g.const(p + "down_outliers.w", layer.down[hi])],
+                     p + "down_outliers.mm")
+    return g.node("Add", [g.linear(up_lo, layer.down[lo], layer.down_b, p + "down"), down_hi],
+                  p + "ffn")
 
 
 def _quantized_bytes(model: Any) -> bytes:
     """``model`` with int8 weights (per channel), serialised; see :data:`FLOAT_PROJECTIONS`."""
     import logging
 
+    from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     keep_float = [n.name for n in model.graph.node
@@ -165,7 +189,9 @@ def _quantized_bytes(model: Any) -> bytes:
         root.setLevel(logging.ERROR)  # quantize_dynamic warns about optional pre-processing
         try:
             quantize_dynamic(model, out, per_channel=True, weight_type=QuantType.QInt8,
-                             nodes_to_exclude=keep_float)
+                             nodes_to_exclude=keep_float,
+                             # shape inference cannot type what follows a com.microsoft operator
+                             extra_options={"DefaultTensorType": TensorProto.FLOAT})
         finally:
             root.setLevel(level)
         return out.read_bytes()
@@ -200,13 +226,17 @@ def quantized(model: Any, cache_dir: str | None) -> bytes:
 GRAPH_OPTIMIZATION = "ORT_ENABLE_ALL"
 """onnxruntime graph optimisation level (a ``GraphOptimizationLevel`` name). Measured on
 583 PTC sentences, int8, one thread: ALL, EXTENDED and none run at the same speed within
-noise, BASIC is slower (0.77x); every level but EXTENDED changes the states a little
-(pooled cosine 0.99997 to ALL's), so the level the heads were trained on stays."""
+noise, BASIC is slower (0.77x)."""
+DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
+"""onnxruntime graph rewrites left out: its fused residual-add-and-LayerNorm kernel took
+about 70 us per call on a 30-word-piece sentence, against a few for the two operators
+(445 PTC sentences, one thread: the whole graph 20% faster without it)."""
 
 
 def new_session(payload: bytes, threads: int) -> Any:
     """An onnxruntime session of ``payload`` on the CPU: ``threads`` intra-op threads, one
-    inter-op thread (sequential execution), graph optimisation :data:`GRAPH_OPTIMIZATION`."""
+    inter-op thread (sequential execution), graph optimisation :data:`GRAPH_OPTIMIZATION`
+    without :data:`DISABLED_OPTIMIZERS`."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -215,7 +245,8 @@ def new_session(payload: bytes, threads: int) -> Any:
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = getattr(ort.GraphOptimizationLevel, GRAPH_OPTIMIZATION)
     options.log_severity_level = 3
-    return ort.InferenceSession(payload, options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(payload, options, providers=["CPUExecutionProvider"],
+                                disabled_optimizers=list(DISABLED_OPTIMIZERS))
 
 
 class OnnxLayers:
@@ -241,7 +272,8 @@ class OnnxLayers:
         """The serialised graph of the first ``depth`` layers (built and quantised once;
         the quantised graph is kept in :attr:`cache_dir` when set, see :func:`quantized`)."""
         if depth not in self._payloads:
-            model = build_graph(self.layers[:depth], self.hidden, self.heads)
+            model = build_graph(self.layers[:depth], self.hidden, self.heads,
+                                ffn_outliers() if self.quantize else ())
             self._payloads[depth] = (
                 quantized(model, self.cache_dir if use_cache else None) if self.quantize
                 else model.SerializeToString())
@@ -281,8 +313,7 @@ class OnnxLayers:
         lengths = (bias[:, 0, 0, :] == 0).sum(axis=1)
         out = [np.zeros_like(x) for _ in wanted]
         for row, n in enumerate(lengths):
-            states = session.run(wanted, {"x": x[row : row + 1, :n],
-                                          "bias": bias[row : row + 1, :, :, :n]})
+            states = session.run(wanted, {"x": x[row : row + 1, :n]})
             for target, state in zip(out, states, strict=True):
                 target[row, :n] = state[0]
         return out
