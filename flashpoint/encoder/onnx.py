@@ -230,7 +230,7 @@ noise, BASIC is slower (0.77x)."""
 DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
 """onnxruntime graph rewrites left out: its fused residual-add-and-LayerNorm kernel took
 about 70 us per call on a 30-word-piece sentence, against a few for the two operators
-(445 PTC sentences, one thread: the whole graph 20% faster without it)."""
+(445 PTC sentences, one thread: the whole graph 10-20% faster without it)."""
 
 
 def new_session(payload: bytes, threads: int) -> Any:
