@@ -29,25 +29,7 @@ sys.path.insert(0, str(ROOT))
 from flashpoint import encoder  # noqa: E402
 from flashpoint.encoder.onnx import OUTLIERS_FILE  # noqa: E402
 from flashpoint.evaluation import default_datasets_dir  # noqa: E402
-from tests.encoder_reference import (  # noqa: E402
-    attention_block,
-    feed_forward_hidden,
-    layer_forward,
-)
-
-
-def channel_maxima(texts: list[str]) -> np.ndarray:
-    """``(layers, channels)``: the largest absolute feed-forward activation over ``texts``."""
-    enc = encoder.load_encoder()
-    width = enc.layers[0].up.shape[1]
-    out = np.zeros((len(enc.layers), width), dtype=np.float32)
-    for ids in enc.token_ids(texts):
-        x, bias, _ = enc.embed([ids])
-        for number, layer in enumerate(enc.layers):
-            hidden = feed_forward_hidden(layer, attention_block(layer, x, bias))
-            np.maximum(out[number], np.abs(hidden).max(axis=0), out=out[number])
-            x = layer_forward(layer, x, bias)
-    return out
+from tests.encoder_reference import feed_forward_maxima  # noqa: E402
 
 
 def main() -> int:
@@ -64,7 +46,7 @@ def main() -> int:
     texts = [line.strip() for f in files
              for line in f.read_text(encoding="utf-8", errors="replace").splitlines()
              if line.strip()]
-    maxima = channel_maxima(texts)
+    maxima = feed_forward_maxima(encoder.load_encoder(), texts)
     channels = [sorted(int(c) for c in np.argsort(-row, kind="stable")[: args.channels])
                 for row in maxima]
     for number, row in enumerate(maxima, start=1):

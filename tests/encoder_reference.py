@@ -54,6 +54,19 @@ def layer_forward(layer: Layer, x: F32, bias: F32) -> F32:
     return flat.reshape(x.shape)
 
 
+def feed_forward_maxima(enc: encoder.Encoder, texts: Sequence[str]) -> F32:
+    """``(layers, channels)``: the largest absolute feed-forward activation (after GELU) of each
+    layer's channels over ``texts``, each text run alone in float32."""
+    out = np.zeros((len(enc.layers), enc.layers[0].up.shape[1]), dtype=np.float32)
+    for ids in enc.token_ids(texts):
+        x, bias, _ = enc.embed([ids])
+        for number, layer in enumerate(enc.layers):
+            hidden = feed_forward_hidden(layer, attention_block(layer, x, bias))
+            np.maximum(out[number], np.abs(hidden).max(axis=0), out=out[number])
+            x = layer_forward(layer, x, bias)
+    return out
+
+
 class ReferenceEncoder(encoder.Encoder):
     """The encoder with its layers run by :func:`layer_forward` instead of onnxruntime."""
 
