@@ -201,10 +201,11 @@ class Encoder:
         ``ids`` is one batch. Layers above ``max(keep)`` are not run. The layers
         run on :attr:`backend` (:mod:`flashpoint.encoder.onnx`).
         """
-        x, bias, mask = self.embed(ids)
+        x, _, mask = self.embed(ids)
         kept = [x] if 0 in keep else []
         if max(keep) > 0:
-            kept += self._onnx_layers()(x, bias, sorted({k for k in keep if k > 0}))
+            lengths = mask.sum(axis=1).astype(int).tolist()
+            kept += self._onnx_layers()(x, lengths, sorted({k for k in keep if k > 0}))
         return kept, mask
 
     def pooled(self, texts: Sequence[str], keep: Sequence[int] = (LAYERS,),

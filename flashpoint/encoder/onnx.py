@@ -299,10 +299,11 @@ class OnnxLayers:
                                                     self.threads)
         return self._sessions[depth]
 
-    def __call__(self, x: F32, bias: F32, keep: Sequence[int]) -> list[F32]:
-        """States after each layer number in ``keep`` (1 .. depth, ascending).
+    def __call__(self, x: F32, lengths: Sequence[int], keep: Sequence[int]) -> list[F32]:
+        """States after each layer number in ``keep`` (1 .. depth, ascending) of the
+        right-padded batch ``x`` whose rows hold ``lengths`` word pieces.
 
-        Each sentence (row of the right-padded batch) runs on its own, unpadded:
+        Each sentence (row) runs on its own, unpadded:
         int8 activations are quantised with one scale per run, so a sentence
         batched with others would get slightly different states depending on its
         neighbours. Alone, a sentence always gets the same states, and costs about
@@ -310,7 +311,6 @@ class OnnxLayers:
         """
         wanted = [f"h{n}" for n in keep]
         session = self.session(max(keep))
-        lengths = (bias[:, 0, 0, :] == 0).sum(axis=1)
         out = [np.zeros_like(x) for _ in wanted]
         for row, n in enumerate(lengths):
             states = session.run(wanted, {"x": x[row : row + 1, :n]})

@@ -5,7 +5,7 @@ Ray runs it (:func:`~flashpoint.scale.batch.read_unit`, the reader of the local
 engine), emitting one row per article or problem and a last ``end`` row with the
 unit's count. ``map_batches`` with the actor class :class:`Analyse` analyses the
 article rows: each actor builds the parent's :class:`Pipeline` once (its models load
-once per actor), ``concurrency`` bounds the actors, Ray Data's streaming executor
+once per actor), ``compute`` bounds the actors, Ray Data's streaming executor
 bounds the rows in flight. The driver collects the rows of each unit and hands the
 unit over whole as soon as its ``end`` row and all its rows are in (any order).
 
@@ -116,7 +116,8 @@ def _run(pipeline: Pipeline, units: Sequence[Unit], workers: int, limits: Ingest
     items = [{"path": u.path, "size": u.size, "mtime_ns": u.mtime_ns} for u in units]
     ds: ray.data.Dataset = ray.data.from_items(items, override_num_blocks=len(units))
     readers = max(1, -(-workers // ACTORS_PER_READER))
-    ds = ds.flat_map(_read(limits), num_cpus=READ_CPUS, concurrency=readers)
+    ds = ds.flat_map(_read(limits), num_cpus=READ_CPUS,
+                     compute=ray.data.TaskPoolStrategy(size=readers))
     args = (pipeline.analyzers, pipeline.options, pipeline.batch_size, encoder.settings(),
             workers, finish)
     ds = ds.map_batches(Analyse, fn_constructor_args=args, batch_size=pipeline.batch_size,
