@@ -160,7 +160,7 @@ class Pipeline:
         try:
             out = analyzer.func(inp)
             new = _merge(analyzer, article, out)
-            new.check_offsets()
+            new.check_offsets(analyzer.produces)
         except FlashpointError as exc:
             return _fail(article, analyzer, exc.code, exc.message)
         except Exception as exc:  # noqa: BLE001 - one analyzer must never sink the article

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import pytest
 
 from flashpoint.analyzers.sentence_scores import classifiers as clf
@@ -26,6 +29,43 @@ CORPUS = [
 ])
 def test_char_wb_ngrams(text: str, lo: int, hi: int, expected: list[str]) -> None:
     assert clf.char_wb_ngrams(text, lo, hi) == expected
+
+
+def _reference_score(block: clf.Block, record: clf.TextRecord) -> float:
+    """The block's term as scikit-learn's TfidfVectorizer defines it, n-gram by n-gram."""
+    dot = square = 0.0
+    for gram, count in Counter(block.grams(record)).items():
+        if gram in block.vocab:
+            j = block.vocab[gram]
+            w = (1.0 + math.log(count)) * float(block.idf[j]) if count > 1 else float(block.idf[j])
+            dot += w * float(block.coef[j])
+            square += w * w
+    return dot / math.sqrt(square) if square else 0.0
+
+
+TEXTS = ["The ministry said the ministry would publish the figures.",
+         "Figures, figures, figures: the ministry   said\nnothing.", "", "  ", "Ab"]
+
+
+def test_blocks_score_as_tfidf_defines_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clf, "WORD_MEMO", 4)  # the word memo starts again several times
+    model = clf.load_model("checkworthiness")
+    for _ in range(2):  # the second time from the memo
+        for text in TEXTS:
+            record = clf.TextRecord(text, ("DT", "NN", "VBD"))
+            for block in model.blocks:
+                assert block.score(record) == pytest.approx(_reference_score(block, record),
+                                                            rel=1e-12, abs=1e-15)
+    assert all(len(b._word_memo) <= 4 for b in model.blocks if b.kind == "char_wb")
+
+
+def test_a_record_scores_the_same_alone_and_among_others() -> None:
+    model = clf.load_model("checkworthiness")
+    records = [clf.TextRecord(t, ("NNP", "VBD", "DT", "NN")) for t in TEXTS]
+    together = model.logits(records)
+    assert together == [model.logit(r) for r in records]
+    assert model.logits(records[::-1]) == together[::-1]
+    assert model.logits([]) == []
 
 
 def test_word_ngrams_drop_one_letter_tokens() -> None:

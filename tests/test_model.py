@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 
 import pytest
 from hypothesis import given
@@ -58,6 +59,16 @@ def test_model_check_offsets_catches_mismatched_span_text() -> None:
                       sentences=(Sentence(span=Span(0, 6, "Ankary")),))
     with pytest.raises(InvalidSpan, match="sentences\\[0\\]"):
         article.check_offsets()
+
+
+def test_model_check_offsets_reads_only_the_fields_asked_for() -> None:
+    text = "Ankara replied. Baku waited."
+    good = Sentence(span=Span.of(text, 16, 28))
+    article = Article(text=text, source="x",
+                      sentences=(good, Sentence(span=Span(16, 22, "Ankara"))))
+    article.check_offsets(("actors", "quotes"))  # what the pipeline asks after one analyzer
+    with pytest.raises(InvalidSpan, match=re.escape("sentences[1].span: span text 'Ankara'")):
+        article.check_offsets(("sentences",))
 
 
 def test_model_from_json_rejects_unknown_fields() -> None:

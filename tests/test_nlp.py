@@ -1,11 +1,24 @@
 from __future__ import annotations
 
 import pytest
+import spacy
 from hypothesis import given
 from hypothesis import strategies as st
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from flashpoint.nlp import parse_many, split_text
+
+_BLAS_SEEN: list[int] = []
+
+
+@Language.component("flashpoint_test_blas_threads")
+def _record_blas_threads(doc: Doc) -> Doc:
+    from threadpoolctl import threadpool_info
+
+    _BLAS_SEEN.extend(lib["num_threads"] for lib in threadpool_info()
+                      if lib["user_api"] == "blas")
+    return doc
 
 
 @given(st.text(max_size=400), st.integers(min_value=8, max_value=60))
@@ -66,3 +79,17 @@ def test_nlp_sentences_start_at_paragraph_breaks(
 ) -> None:
     (doc,) = parse_many(nlp, [text])
     assert [s.text for s in doc.sents] == sentences
+
+
+def test_nlp_parse_runs_one_blas_thread_and_gives_the_others_back() -> None:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("flashpoint_test_blas_threads")
+    _BLAS_SEEN.clear()
+    with threadpool_limits(2, user_api="blas"):
+        docs = list(parse_many(nlp, ["One text.", "Another text.", "x" * 50_000]))
+        after = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert len(docs) == 3
+    assert _BLAS_SEEN and set(_BLAS_SEEN) == {1}
+    assert after and set(after) == {2}

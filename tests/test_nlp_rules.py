@@ -1,4 +1,5 @@
-"""The faster rule components give spaCy's own annotations, token for token."""
+"""The faster rule components and NumPy's matrix products give spaCy's own annotations,
+token for token."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import spacy
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
+from thinc.api import Model
 
 from flashpoint import nlp as backbone
 from flashpoint.nlp import rules
@@ -55,6 +57,15 @@ def test_annotations_equal_spacys_own_components(pipelines: tuple[Language, Lang
         a, b = fast(text), original(text)
         assert _annotations(a) == _annotations(b)
         assert (a.to_array(ATTRS) == b.to_array(ATTRS)).all()
+
+
+def test_the_statistical_components_multiply_with_numpy(
+        pipelines: tuple[Language, Language]) -> None:
+    fast, original = pipelines  # annotations equal: test_annotations_equal_spacys_own_components
+    for nlp, blis in ((fast, False), (original, True)):
+        models = [c.model for _, c in nlp.pipeline if isinstance(getattr(c, "model", None), Model)]
+        assert len(models) >= 4  # tok2vec, tagger, parser, ner
+        assert all(node.ops.use_blis is blis for m in models for node in m.walk())
 
 
 def test_multi_token_patterns_set_what_spacy_sets(pipelines: tuple[Language, Language]) -> None:

@@ -83,7 +83,7 @@ def evaluate_subjectivity(path: Path, use_encoder: bool = True) -> dict[str, flo
     texts, gold = load_checkthat(path)
     model = clf.load_model("subjectivity")
     records = tag_records(texts) if model.uses_tags else plain_records(texts)
-    logits = [model.logit(r) for r in records]
+    logits = model.logits(records)
     metrics = {"subjectivity_tfidf_macro_f1": macro_f1(gold, [int(z >= 0) for z in logits]),
                "subjectivity_n": float(len(gold))}
     if use_encoder and heads.ready():

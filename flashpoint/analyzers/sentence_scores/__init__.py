@@ -42,7 +42,7 @@ def _record(doc: Doc, sentence: Sentence, tags: bool) -> TextRecord:
 
 def tfidf_logits(name: str, doc: Doc, sentences: Sequence[Sentence]) -> list[float]:
     model = load_model(name)
-    return [model.logit(_record(doc, s, model.uses_tags)) for s in sentences]
+    return model.logits([_record(doc, s, model.uses_tags) for s in sentences])
 
 
 def probabilities(doc: Doc, sentences: Sequence[Sentence],

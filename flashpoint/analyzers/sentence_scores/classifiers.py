@@ -5,18 +5,19 @@ TF-IDF blocks (word n-grams, ``char_wb`` character n-grams, and n-grams of
 part-of-speech tags). Training happens in :mod:`flashpoint.train.sentence_scores`
 (run by ``scripts/train_claims.py``) with scikit-learn; the fitted vocabularies, IDF
 weights and coefficients are then exported to a compressed ``.npz`` under
-``flashpoint/data/claims/`` and scored here in plain Python (NumPy only reads the
-arrays). The feature extraction reproduces scikit-learn's ``TfidfVectorizer``
-(``sublinear_tf=True``, ``norm="l2"``) exactly; the training script checks the parity on every run.
+``flashpoint/data/claims/`` and scored here: the n-grams are cut in Python (a word's
+``char_wb`` n-grams once per process), the TF-IDF rows summed with NumPy. The feature
+extraction reproduces scikit-learn's ``TfidfVectorizer`` (``sublinear_tf=True``,
+``norm="l2"``) exactly; the training script checks the parity on every run.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ FloatArray = npt.NDArray[np.float64]
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "claims"
 MAX_CHARS = 3000
 """Longer sentences are scored on their first ``MAX_CHARS`` characters."""
+WORD_MEMO = 100_000
+"""Words whose ``char_wb`` vocabulary indices a block remembers before it starts again."""
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _SPACES = re.compile(r"\s\s+")
@@ -69,13 +72,24 @@ def _join_ngrams(tokens: Sequence[str], min_n: int, max_n: int) -> list[str]:
 def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
     """Character n-grams inside word boundaries, padded with one space (``char_wb``)."""
     grams: list[str] = []
-    for word in _SPACES.sub(" ", text.lower()).split():
-        w = f" {word} "
-        for n in range(min_n, max_n + 1):
-            if len(w) <= n:
-                grams.append(w)
-                break
-            grams += [w[i : i + n] for i in range(len(w) - n + 1)]
+    for word in _char_words(text):
+        grams += _word_char_grams(word, min_n, max_n)
+    return grams
+
+
+def _char_words(text: str) -> list[str]:
+    return _SPACES.sub(" ", text.lower()).split()
+
+
+def _word_char_grams(word: str, min_n: int, max_n: int) -> list[str]:
+    """One word's ``char_wb`` n-grams: an n-gram never crosses a word's padding."""
+    grams: list[str] = []
+    w = f" {word} "
+    for n in range(min_n, max_n + 1):
+        if len(w) <= n:
+            grams.append(w)
+            break
+        grams += [w[i : i + n] for i in range(len(w) - n + 1)]
     return grams
 
 
@@ -99,30 +113,57 @@ class Block:
 
     def score(self, record: TextRecord) -> float:
         """This block's contribution to the logit: coef · l2norm(sublinear tf * idf)."""
-        weights = self._weights
-        dot = square = 0.0
-        for gram, count in Counter(self.grams(record)).items():
-            found = weights.get(gram)
-            if found is not None:
-                idf, coef = found
-                w = (1.0 + math.log(count)) * idf if count > 1 else idf
-                dot += w * coef
-                square += w * w
-        return dot / math.sqrt(square) if square else 0.0
+        return float(self.scores([record])[0])
+
+    def scores(self, records: Sequence[TextRecord]) -> FloatArray:
+        """:meth:`score` of each record, with a few array operations for all of them.
+
+        Each record's sums run over its own n-grams only, in vocabulary order, so a
+        sentence scores the same whatever records come with it.
+        """
+        rows = [self.indices(r) for r in records]
+        n, size = len(rows), len(self.vocab)
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=n)
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(n)
+        cols = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=total)
+        keys, counts = np.unique(np.repeat(np.arange(n), lengths) * size + cols,
+                                 return_counts=True)
+        row, col = keys // size, keys % size
+        idf = self.idf[col]
+        w = np.where(counts > 1, (1.0 + np.log(counts)) * idf, idf)
+        dot = np.bincount(row, weights=w * self.coef[col], minlength=n)
+        square = np.bincount(row, weights=w * w, minlength=n)
+        out: FloatArray = np.divide(dot, np.sqrt(square), out=np.zeros(n), where=square > 0)
+        return out
+
+    def indices(self, record: TextRecord) -> list[int]:
+        """Vocabulary indices of the record's n-grams in vocabulary, in the order of
+        :meth:`grams`.
+
+        A ``char_wb`` n-gram never crosses a word boundary: each word's indices are
+        worked out once and remembered (words repeat from sentence to sentence).
+        """
+        vocab = self.vocab
+        if self.kind != "char_wb":
+            return [j for g in self.grams(record) if (j := vocab.get(g)) is not None]
+        memo = self._word_memo
+        out: list[int] = []
+        for word in _char_words(record.text):
+            found = memo.get(word)
+            if found is None:
+                found = tuple(j for g in _word_char_grams(word, self.min_n, self.max_n)
+                              if (j := vocab.get(g)) is not None)
+                if len(memo) >= WORD_MEMO:
+                    memo.clear()
+                memo[word] = found
+            out += found
+        return out
 
     @functools.cached_property
-    def _weights(self) -> dict[str, tuple[float, float]]:
-        """Each vocabulary n-gram's IDF and coefficient: one look-up per n-gram."""
-        idf, coef = self._idf, self._coef
-        return {gram: (idf[j], coef[j]) for gram, j in self.vocab.items()}
-
-    @functools.cached_property
-    def _idf(self) -> list[float]:
-        return [float(x) for x in self.idf]
-
-    @functools.cached_property
-    def _coef(self) -> list[float]:
-        return [float(x) for x in self.coef]
+    def _word_memo(self) -> dict[str, tuple[int, ...]]:
+        return {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,15 +176,21 @@ class LinearTextModel:
     meta: dict[str, object]
 
     def logit(self, record: TextRecord) -> float:
-        record = TextRecord(record.text[:MAX_CHARS], record.tags[: MAX_CHARS // 2])
-        return self.intercept + sum(b.score(record) for b in self.blocks)
+        return self.logits([record])[0]
+
+    def logits(self, records: Iterable[TextRecord]) -> list[float]:
+        """The logit of each record (the same for a record alone or among others)."""
+        cut = [TextRecord(r.text[:MAX_CHARS], r.tags[: MAX_CHARS // 2]) for r in records]
+        z = np.zeros(len(cut))
+        for b in self.blocks:
+            z += b.scores(cut)
+        return (self.intercept + z).tolist()  # type: ignore[no-any-return]
 
     def proba(self, record: TextRecord) -> float:
-        z = max(-40.0, min(40.0, self.logit(record)))
-        return 1.0 / (1.0 + math.exp(-z))
+        return self.proba_many([record])[0]
 
     def proba_many(self, records: Iterable[TextRecord]) -> list[float]:
-        return [self.proba(r) for r in records]
+        return [1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z)))) for z in self.logits(records)]
 
     @property
     def uses_tags(self) -> bool:

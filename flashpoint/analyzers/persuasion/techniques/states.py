@@ -210,6 +210,43 @@ def run_lstms_numpy(lstms: Sequence[BiLSTM], xs: Sequence[F32],
     return [np.hstack([out[2 * i], out[2 * i + 1]]) for i in range(len(lstms))]
 
 
+_ERF_P = tuple(np.float32(c) for c in (
+    -2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05,
+    -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02))
+_ERF_Q = tuple(np.float32(c) for c in (
+    -1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03,
+    -1.42647390514189e-02))
+
+
+def erf32(x: F32) -> F32:
+    """``erf(x)`` in float32 within 4e-7 of the exact value: the rational approximation
+    of Eigen's and XLA's float32 ``erf`` (odd polynomial over even, ``x`` clipped to
+    [-4, 4], where erf is 1 to float32 precision). SciPy's ``erf`` took 7 times as long
+    (3-4 ms for an article's 850 x 256 hidden values)."""
+    x = np.clip(x, np.float32(-4.0), np.float32(4.0))
+    x2 = x * x
+    p = np.full_like(x, _ERF_P[0])
+    for c in _ERF_P[1:]:
+        p *= x2
+        p += c
+    q = np.full_like(x, _ERF_Q[0])
+    for c in _ERF_Q[1:]:
+        q *= x2
+        q += c
+    p *= x
+    p /= q
+    return p
+
+
+def gelu(h: F32) -> F32:
+    """The exact (erf) GELU, in place: ``h * (1 + erf(h / sqrt 2)) / 2``."""
+    e = erf32(h * np.float32(2**-0.5))
+    e += np.float32(1.0)
+    e *= np.float32(0.5)
+    h *= e
+    return h
+
+
 @dataclass(frozen=True, slots=True)
 class TokenHead:
     """``p = sigmoid(w2 · [h, lstm(h)] + b2)``, ``h = gelu(W1 · z + b1)``, ``z`` the input row.
@@ -250,16 +287,12 @@ class TokenHead:
 
     def hidden(self, x: npt.NDArray[np.floating[Any]] | TokenInputs) -> F32:
         """The first layer's output ``gelu(W1 · z + b1)`` for each token (float32)."""
-        from scipy.special import erf
-
         mean, scale, w1, b1, _ = self._f32
         if isinstance(x, TokenInputs):  # standardised as in training, block by block
             return self.finish(self.pooled_part(x.pooled), x.missing,
                                self.article_part(x.article))
         z = (x.astype(np.float32, copy=False) - mean) / scale
-        h = np.asarray(z @ w1 + b1, dtype=np.float32)
-        h *= 0.5 * (1.0 + erf(h * np.float32(2**-0.5)))
-        return h
+        return gelu(np.asarray(z @ w1 + b1, dtype=np.float32))
 
     def pooled_part(self, pooled: F32) -> F32:
         """The first layer's product over the tokens' pooled-state block (no bias, no article).
@@ -283,13 +316,10 @@ class TokenHead:
     def finish(self, pooled_part: F32, missing: F32, article_part: F32) -> F32:
         """``gelu`` of the first layer from :meth:`pooled_part`, the missing flags and
         :meth:`article_part`: what :meth:`hidden` gives for :class:`TokenInputs`."""
-        from scipy.special import erf
-
         mean, scale, w1, _, _ = self._f32
         flag = (missing - mean[-1]) / scale[-1]
-        h = np.asarray(pooled_part + np.outer(flag, w1[-1]) + article_part, dtype=np.float32)
-        h *= 0.5 * (1.0 + erf(h * np.float32(2**-0.5)))
-        return h
+        return gelu(np.asarray(pooled_part + np.outer(flag, w1[-1]) + article_part,
+                               dtype=np.float32))
 
     def save(self, path: Path) -> None:
         """Weight matrices as float16, the rest as float32."""
