@@ -85,7 +85,8 @@ def _loaded_after(code: str) -> dict[str, bool]:
 
 
 LIGHT_MODULES = [m for m in ("flashpoint", "flashpoint.model", "flashpoint.errors",
-                             "flashpoint.jsonio", "flashpoint.store", "flashpoint.index")
+                             "flashpoint.blas", "flashpoint.jsonio", "flashpoint.store",
+                             "flashpoint.index")
                  if importlib.util.find_spec(m) is not None]
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .. import blas
 from ..errors import BackboneMissing
 from . import derived
 from . import onnx as encoder_onnx
@@ -103,20 +104,10 @@ def blas_threads() -> int:
     return _SETTINGS.threads
 
 
-@functools.lru_cache(maxsize=1)
-def _threadpools() -> Any:
-    from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
-
-    return ThreadpoolController()
-
-
 def blas_limit(threads: int) -> contextlib.AbstractContextManager[Any]:
-    """A ``with`` block in which NumPy's BLAS uses at most ``threads`` threads.
-
-    The BLAS libraries are looked up once per process (``threadpool_limits``
-    looks them up on every call, about 1 ms each).
-    """
-    return _threadpools().limit(limits=threads, user_api="blas")  # type: ignore[no-any-return]
+    """A ``with`` block in which NumPy's BLAS uses at most ``threads`` threads
+    (:func:`flashpoint.blas.limit`)."""
+    return blas.limit(threads)
 
 
 def model_dir() -> Path:

@@ -16,18 +16,17 @@ The statistical components' matrix products go through NumPy's BLAS rather than 
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
 import re
 import weakref
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from thinc.api import Model, NumpyOps
 
+from .. import blas
 from ..errors import BackboneMissing
 from . import rules
 
@@ -132,20 +131,6 @@ def bare(name: str = MODEL_PACKAGE) -> Language:
         ) from None
 
 
-@functools.lru_cache(maxsize=1)
-def _threadpools() -> Any:
-    from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
-
-    return ThreadpoolController()
-
-
-def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
-    """A ``with`` block in which NumPy's BLAS runs one thread, as blis does for spaCy:
-    the parse's products are small, and a second thread would only take a core from
-    another worker (the controller looks the libraries up once per process)."""
-    return _threadpools().limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
-
-
 def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
     """Cut ``text`` into consecutive pieces of at most ``limit`` characters.
 
@@ -185,7 +170,8 @@ def parse_many(nlp: Language, texts: Iterable[str], batch_size: int = PARSE_BATC
         batch_size = min(batch_size, LONG_TEXT_BATCH)
     docs = nlp.pipe(flat, batch_size=batch_size)
     for chunks in chunked:
-        with _one_blas_thread():  # each batch is parsed when its first Doc is asked for
+        # one BLAS thread, as blis runs for spaCy; a batch is parsed when its first Doc is asked for
+        with blas.limit(1):
             parts = [next(docs) for _ in chunks]
         # a long text's tok2vec tensor (no analyzer reads it) is not copied into the whole
         yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False,
