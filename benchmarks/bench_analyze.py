@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/bench_analyze.py [PATH ...] [--limit N] [--repeat-samples N] [--fast]
-                                       [--without-torch]
+                                       [--without-torch] [--rounds N] [--interleave N]
 
 PATH defaults to the PTC training articles under ../shared/datasets (real news
 text) when present, else to ``samples/`` repeated ``--repeat-samples`` times.
@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from flashpoint import encoder
 from flashpoint import nlp as backbone
 from flashpoint.evaluation import default_datasets_dir
 from flashpoint.ingest import read_paths
@@ -84,6 +85,9 @@ def main() -> int:
     ap.add_argument("--fast", action="store_true", help="as `analyze --fast` (no encoder)")
     ap.add_argument("--without-torch", action="store_true",
                     help="hide torch, as in the run-time install")
+    ap.add_argument("--rounds", type=int, default=1, metavar="N",
+                    help="measure N times over the same articles, printing each round's ratio "
+                         "(the totals below add up every round)")
     ap.add_argument("--interleave", type=int, default=8, metavar="N",
                     help="time bare spaCy and flashpoint on the same N articles in turn, so a "
                          "change of the machine's speed during the run hits both (0: all bare "
@@ -119,13 +123,22 @@ def main() -> int:
 
     step = args.interleave or len(articles)
     clocks = {bare_run: [0.0, 0.0], full_run: [0.0, 0.0]}  # wall, CPU seconds
-    for k, start in enumerate(range(0, len(articles), step)):
-        order = (bare_run, full_run) if k % 2 == 0 else (full_run, bare_run)  # each goes first
-        for run in order:  # every other time
-            wall, cpu = _clock(functools.partial(run, articles[start:start + step]))
-            clocks[run][0] += wall
-            clocks[run][1] += cpu
+    for r in range(args.rounds):
+        encoder.clear_sentence_cache()  # a round must not read the states of the one before
+        before = {run: list(c) for run, c in clocks.items()}
+        for k, start in enumerate(range(0, len(articles), step)):
+            order = (bare_run, full_run) if k % 2 == 0 else (full_run, bare_run)  # each goes
+            for run in order:  # first every other time
+                wall, cpu = _clock(functools.partial(run, articles[start:start + step]))
+                clocks[run][0] += wall
+                clocks[run][1] += cpu
+        if args.rounds > 1:
+            (bw, bc), (fw, fc) = ([c[i] - before[run][i] for i in (0, 1)]
+                                  for run, c in clocks.items())
+            print(f"round {r + 1}: {fw / bw:.2f}x the time of bare spaCy (wall clock); "
+                  f"{fc / bc:.2f}x its CPU time", flush=True)
     (bare_s, bare_cpu), (full_s, full_cpu) = clocks[bare_run], clocks[full_run]
+    runs, words = len(articles) * args.rounds, words * args.rounds  # every round counts
 
     print(f"ingest (read + extract + language id): {ingest_s:.2f} s for the files read")
     print(f"bare spaCy nlp.pipe:     {words / bare_s:10.0f} words/s  ({bare_s:.2f} s, "
@@ -135,11 +148,11 @@ def main() -> int:
     print(f"ratio flashpoint/bare:   {full_s / bare_s:10.2f}x the time of bare spaCy "
           f"(wall clock); {full_cpu / bare_cpu:.2f}x its CPU time")
     parse_s = full_cpu - sum(totals.values())
-    print(f"  spaCy parse (+chunking) {1000 * parse_s / len(articles):8.1f} ms CPU/article  "
+    print(f"  spaCy parse (+chunking) {1000 * parse_s / runs:8.1f} ms CPU/article  "
           f"({100 * parse_s / full_cpu:4.1f}%)")
     for name, secs in totals.items():
         share = 100 * secs / full_cpu
-        print(f"  {name:<22}  {1000 * secs / len(articles):8.1f} ms CPU/article  ({share:4.1f}%)")
+        print(f"  {name:<22}  {1000 * secs / runs:8.1f} ms CPU/article  ({share:4.1f}%)")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS):   {peak_mb:10.0f} MB")
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
