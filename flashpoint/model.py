@@ -266,19 +266,19 @@ class Article:
         analyzer produced); by default all of :data:`RESULT_FIELDS`.
         """
         n, text = len(self.text), self.text
+
+        def fits(s: Span | ActorMention) -> bool:
+            return 0 <= s.start < s.end <= n and text[s.start : s.end] == s.text
+
         for name in RESULT_FIELDS if fields is None else fields:
-            found = _spans_in(getattr(self, name))
-            if all(0 <= s.start < s.end <= n and text[s.start : s.end] == s.text
-                   for s in found):
+            value = getattr(self, name)
+            if all(fits(s) for s in _spans_in(value)):
                 continue
-            for path, s in _walk_spans(getattr(self, name), name):  # name the first bad one
-                if not 0 <= s.start < s.end <= n:
-                    raise InvalidSpan(f"{path}: ({s.start}, {s.end}) outside text of length {n}")
-                if text[s.start : s.end] != s.text:
-                    raise InvalidSpan(
-                        f"{path}: span text {s.text!r} differs from text[{s.start}:{s.end}] "
-                        f"{text[s.start:s.end]!r}"
-                    )
+            path, s = next((p, s) for p, s in _walk_spans(value, name) if not fits(s))
+            if not 0 <= s.start < s.end <= n:
+                raise InvalidSpan(f"{path}: ({s.start}, {s.end}) outside text of length {n}")
+            raise InvalidSpan(f"{path}: span text {s.text!r} differs from text[{s.start}:{s.end}] "
+                              f"{text[s.start:s.end]!r}")
 
 
 RESULT_FIELDS = (

@@ -26,6 +26,13 @@ def gelu(x: F32) -> F32:
     return out
 
 
+def attention_bias(mask: F32) -> F32:
+    """The additive attention mask of :meth:`Encoder.embed`'s ``mask``: 0 on real word pieces,
+    -1e4 on padding, shaped ``(batch, 1, 1, tokens)``."""
+    bias: F32 = ((1.0 - mask) * np.float32(-1e4))[:, None, None, :].astype(np.float32)
+    return bias
+
+
 def attention_block(layer: Layer, x: F32, bias: F32) -> F32:
     """The self-attention half of a layer, after its LayerNorm: (batch * tokens, hidden)."""
     b, n, h = x.shape
@@ -48,10 +55,13 @@ def feed_forward_hidden(layer: Layer, attended: F32) -> F32:
 
 def layer_forward(layer: Layer, x: F32, bias: F32) -> F32:
     """One post-LayerNorm layer: ``x`` (batch, tokens, hidden); ``bias`` 0 or -1e4 per token."""
-    flat = attention_block(layer, x, bias)
-    up = feed_forward_hidden(layer, flat)
-    flat = layer_norm(flat + up @ layer.down + layer.down_b, layer.ln2_w, layer.ln2_b)
-    return flat.reshape(x.shape)
+    attended = attention_block(layer, x, bias)
+    return _finish(layer, attended, feed_forward_hidden(layer, attended)).reshape(x.shape)
+
+
+def _finish(layer: Layer, attended: F32, hidden: F32) -> F32:
+    """The feed-forward's second projection, residual and LayerNorm: the layer's output rows."""
+    return layer_norm(attended + hidden @ layer.down + layer.down_b, layer.ln2_w, layer.ln2_b)
 
 
 def feed_forward_maxima(enc: encoder.Encoder, texts: Sequence[str]) -> F32:
@@ -59,11 +69,13 @@ def feed_forward_maxima(enc: encoder.Encoder, texts: Sequence[str]) -> F32:
     layer's channels over ``texts``, each text run alone in float32."""
     out = np.zeros((len(enc.layers), enc.layers[0].up.shape[1]), dtype=np.float32)
     for ids in enc.token_ids(texts):
-        x, bias, _ = enc.embed([ids])
+        x, mask = enc.embed([ids])
+        bias = attention_bias(mask)
         for number, layer in enumerate(enc.layers):
-            hidden = feed_forward_hidden(layer, attention_block(layer, x, bias))
+            attended = attention_block(layer, x, bias)
+            hidden = feed_forward_hidden(layer, attended)
             np.maximum(out[number], np.abs(hidden).max(axis=0), out=out[number])
-            x = layer_forward(layer, x, bias)
+            x = _finish(layer, attended, hidden).reshape(x.shape)
     return out
 
 
@@ -74,7 +86,8 @@ class ReferenceEncoder(encoder.Encoder):
 
     def hidden(self, ids: Sequence[Sequence[int]],
                keep: Sequence[int] = (encoder.LAYERS,)) -> tuple[list[F32], F32]:
-        x, bias, mask = self.embed(ids)
+        x, mask = self.embed(ids)
+        bias = attention_bias(mask)
         kept = [x] if 0 in keep else []
         for number, layer in enumerate(self.layers[: max(keep)], start=1):
             x = layer_forward(layer, x, bias)

@@ -224,7 +224,7 @@ def test_a_damaged_cache_file_is_quantised_again(tmp_path: Path) -> None:
     from flashpoint.encoder import onnx as encoder_onnx
 
     enc = encoder.load_encoder()
-    x, _, _ = enc.embed([[101, 7592, 102]])
+    x, _ = enc.embed([[101, 7592, 102]])
     plain = encoder_onnx.OnnxLayers(enc.layers, encoder.HIDDEN, encoder.HEADS, quantize=True,
                                     threads=1)
     cached = encoder_onnx.OnnxLayers(enc.layers, encoder.HIDDEN, encoder.HEADS, quantize=True,

@@ -168,11 +168,11 @@ class Encoder:
         """Word-piece ids with [CLS]/[SEP], truncated to :data:`MAX_TOKENS`."""
         return [list(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
 
-    def embed(self, ids: Sequence[Sequence[int]]) -> tuple[F32, F32, F32]:
-        """Embeddings (after LayerNorm), attention bias and mask of one batch of ``ids``.
+    def embed(self, ids: Sequence[Sequence[int]]) -> tuple[F32, F32]:
+        """Embeddings (after LayerNorm) and mask of one batch of ``ids``.
 
-        The batch is right-padded to its longest member; the bias is 0 on real
-        word pieces and -1e4 on padding, shaped ``(batch, 1, 1, tokens)``.
+        The batch is right-padded to its longest member; the mask is 1 on real word
+        pieces and 0 on padding, shaped ``(batch, tokens)``.
         """
         width = max(len(s) for s in ids)
         pad = np.zeros((len(ids), width), dtype=np.int64)
@@ -181,9 +181,7 @@ class Encoder:
             pad[row, : len(seq)] = seq
             mask[row, : len(seq)] = 1.0
         x = self.word[pad] + self.position[:width][None] + self.token_type[0]
-        x = layer_norm(x.astype(np.float32), self.ln_w, self.ln_b)
-        bias = ((1.0 - mask) * np.float32(-1e4))[:, None, None, :].astype(np.float32)
-        return x, bias, mask
+        return layer_norm(x.astype(np.float32), self.ln_w, self.ln_b), mask
 
     def hidden(self, ids: Sequence[Sequence[int]],
                keep: Sequence[int] = (LAYERS,)) -> tuple[list[F32], F32]:
@@ -192,11 +190,11 @@ class Encoder:
         ``ids`` is one batch. Layers above ``max(keep)`` are not run. The layers
         run on :attr:`backend` (:mod:`flashpoint.encoder.onnx`).
         """
-        x, _, mask = self.embed(ids)
+        x, mask = self.embed(ids)
         kept = [x] if 0 in keep else []
         if max(keep) > 0:
-            lengths = mask.sum(axis=1).astype(int).tolist()
-            kept += self._onnx_layers()(x, lengths, sorted({k for k in keep if k > 0}))
+            kept += self._onnx_layers()(x, [len(s) for s in ids],
+                                        sorted({k for k in keep if k > 0}))
         return kept, mask
 
     def pooled(self, texts: Sequence[str], keep: Sequence[int] = (LAYERS,),
