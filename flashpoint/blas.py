@@ -9,21 +9,28 @@ user's to set.
 from __future__ import annotations
 
 import contextlib
-import functools
+import sys
 from typing import Any
 
+_CACHE: list[tuple[int, Any]] = []
+"""The controller, with the number of imported modules when it looked the libraries up."""
 
-@functools.lru_cache(maxsize=1)
+
 def _controller() -> Any:
-    from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
+    """The libraries' controller, looked up again when modules were imported since: a
+    package imported later (SciPy, scikit-learn) may bring its own BLAS library."""
+    if not _CACHE or _CACHE[0][0] != len(sys.modules):
+        from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
-    return ThreadpoolController()
+        controller = ThreadpoolController()
+        _CACHE[:] = [(len(sys.modules), controller)]
+    return _CACHE[0][1]
 
 
 def limit(threads: int) -> contextlib.AbstractContextManager[Any]:
     """A ``with`` block in which the BLAS libraries use at most ``threads`` threads.
 
-    The libraries are looked up once per process (``threadpool_limits`` looks them up on
-    every call, about 1 ms each).
+    The libraries are looked up once, and again only after new imports
+    (``threadpool_limits`` looks them up on every call, about 1 ms each).
     """
     return _controller().limit(limits=threads, user_api="blas")  # type: ignore[no-any-return]
