@@ -90,6 +90,30 @@ def find(article: Article, trigger: str) -> list[Event]:
     ("Oman mediated between Iran and Iraq.", "mediated", "CONSULT", "IRN", "IRQ"),
     # headline passive: the subject is the recipient
     ("Belgian spy sentenced to prison in Russia", "sentenced", "COERCE", None, "BEL"),
+    # the subject of a raising or control construction is the infinitive's source
+    ("Uruguay is expected to impose tariffs on Paraguayan beef.", "impose", "SANCTION", "URY",
+     "PRY"),
+    ("Malawi was forced to withdraw its troops from Mozambique.", "withdraw", "RETREAT", "MWI",
+     "MOZ"),
+    ("Latvia is ready to retaliate against Belarus.", "retaliate", "ASSAULT", "LVA", "BLR"),
+    ("Is Chad about to attack Cameroon?", "attack", "ASSAULT", "TCD", "CMR"),
+    ("Guyana appears poised to arrest Venezuelan miners.", "arrest", "COERCE", "GUY", "VEN"),
+    ("Zambia suspects Angolan agents of hacking its central bank.", "hacking", "CRIME", "AGO",
+     "ZMB"),
+    # weapons tests and joint exercises (the guidelines of docs/events.md)
+    ("Pakistan test-fired a cruise missile over the Arabian Sea.", "fired", "MOBILIZE", "PAK",
+     None),
+    ("Kenya and Uganda staged joint naval drills on Lake Victoria.", "staged", "COOPERATE", "KEN",
+     "UGA"),
+    ("Algeria held military drills on the border with Morocco on Sunday.", "held", "MOBILIZE",
+     "DZA", "MAR"),
+    ("Bolivia staged a protest against Chile's port fees.", "protest", "PROTEST", "BOL", "CHL"),
+    # expelling diplomats or inspectors cuts relations; expelling people is coercion
+    ("Nicaragua expelled the UN inspectors.", "expelled", "SANCTION", "NIC", "igo:un"),
+    ("Niger expelled Beninese traders from Niamey.", "expelled", "COERCE", "NER", "BEN"),
+    ("Poland blocked the EU statement on migration.", "blocked", "REJECT", "POL", "igo:eu"),
+    ("Libya's rival factions violated the ceasefire with Egypt.", "violated", "ASSAULT", "LBY",
+     "EGY"),
 ])
 def test_events_source_target_category(pipeline: Pipeline, text: str, trigger: str,
                                        category: str, source: str | None,
@@ -126,6 +150,9 @@ def test_events_coordinated_actors(pipeline: Pipeline, text: str, trigger: str,
     ("In the event of a Kenyan attack on Somalia, the union would meet.", "attack",
      "hypothetical"),
     ("Slovenia is considering sanctions on Croatia.", "sanctions", "hypothetical"),
+    ("Latvia is ready to retaliate against Belarus.", "retaliate", "hypothetical"),
+    ("Chad is about to attack Cameroon.", "attack", "future"),
+    ("Peru's congress voted to expel Bolivian traders.", "expel", "future"),
 ])
 def test_events_mode_is_never_actual_in_irrealis_context(
     pipeline: Pipeline, text: str, trigger: str, mode: str

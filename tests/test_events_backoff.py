@@ -76,16 +76,16 @@ def test_events_packaged_model_has_a_prior_for_every_quad_class() -> None:
 
 @pytest.mark.model
 def test_events_backoff_codes_an_unlisted_light_verb(pipeline: Pipeline) -> None:
-    evs = events_with(pipeline, "Japan provided funding to Vietnam.", spread(2, 0.9))
+    evs = events_with(pipeline, "Japan provided equipment to Vietnam.", spread(2, 0.9))
     (main,) = [e for e in evs if e.main]
     assert (main.source, main.target, main.quad_class) == ("JPN", "VNM", "material_cooperation")
-    assert main.evidence.trigger.text == "provided funding"
+    assert main.evidence.trigger.text == "provided equipment"
     assert main.confidence == pytest.approx(0.9)
 
 
 @pytest.mark.model
 def test_events_no_backoff_when_the_model_sees_no_event(pipeline: Pipeline) -> None:
-    assert events_with(pipeline, "Japan provided funding to Vietnam.", spread(0, 0.9)) == []
+    assert events_with(pipeline, "Japan provided equipment to Vietnam.", spread(0, 0.9)) == []
 
 
 @pytest.mark.model
@@ -175,7 +175,7 @@ def test_events_fold_models_hold_out_every_sentence_once(penta_file: Path) -> No
 
 
 def test_events_category_prior_is_the_commonest_cue_of_the_class() -> None:
-    texts = ["Peru expelled the envoy.", "Chile expelled a diplomat.", "Peru criticised Chile."]
+    texts = ["Peru sanctioned the envoy.", "Chile sanctioned a diplomat.", "Peru criticised Chile."]
     prior = ev.category_prior(texts, [3, 3, 3])
     assert prior == {"verbal_conflict": "SANCTION"}
 
@@ -184,7 +184,7 @@ def test_events_confidence_survives_json_and_defaults_to_one() -> None:
     from flashpoint.model import Evidence, Span, article_from_json, article_to_json
     from flashpoint.schema import validate
 
-    text = "Japan provided funding to Vietnam."
+    text = "Japan provided equipment to Vietnam."
     event = Event(source="JPN", target="VNM", category="AID", quad_class="material_cooperation",
                   intensity=7.0, mode="actual", main=True, confidence=0.83,
                   evidence=Evidence(trigger=Span.of(text, 6, 23),
@@ -226,6 +226,9 @@ def test_events_unnamed_main_event_needs_the_model_and_a_lexicon_trigger(
     # the main verb alone (no lexicon trigger) never gives an event without an actor
     assert events_with(pipeline, "Voters in Ireland go to the polls on Friday.",
                        spread(2, 0.9)) == []
+    # voting is domestic procedure: never a model-backed event, however sure the model
+    assert events_with(pipeline, "Millions of Peruvians voted in local elections.",
+                       spread(2, 0.9)) == []
 
 
 @pytest.mark.model
@@ -238,4 +241,4 @@ def test_events_lexicon_trigger_backoff_needs_less_than_the_main_verb(pipeline: 
                                       spread(1, p)) if e.main]
     assert (main.category, main.source, main.confidence) == ("CONSULT", "JPN",
                                                              pytest.approx(p, abs=1e-3))
-    assert events_with(pipeline, "Japan provided funding to Vietnam.", spread(2, p)) == []
+    assert events_with(pipeline, "Japan provided equipment to Vietnam.", spread(2, p)) == []

@@ -75,7 +75,8 @@ def test_events_coded_file_is_well_formed() -> None:
 
     items = ev.read_coded(ev.CODED_PATH)
     assert len(items) >= 200
-    for item in items + ev.read_coded(ev.BLIND_PATH) + ev.read_coded(ev.HELDOUT_PATH):
+    for item in (items + ev.read_coded(ev.BLIND_PATH) + ev.read_coded(ev.HELDOUT_PATH)
+                 + ev.read_coded(ev.HELDOUT2_PATH)):
         for gold in item["events"]:
             assert gold["trigger"] in item["text"]
             assert gold["category"] in CATEGORIES

@@ -93,3 +93,13 @@ def test_nlp_parse_runs_one_blas_thread_and_gives_the_others_back() -> None:
     assert len(docs) == 3
     assert _BLAS_SEEN and set(_BLAS_SEEN) == {1}
     assert after and set(after) == {2}
+
+
+@pytest.mark.model
+def test_nlp_lemmas_of_staged_and_waged(nlp: Language) -> None:
+    """spaCy's rule lemmatizer reads ``staged`` as ``stag`` and ``waged`` as ``wag``; the
+    loaded pipeline drops those rare verbs from its index (flashpoint.nlp.fix_lemmas)."""
+    doc = nlp("Farmers staged a rally and the army has waged war. Wages rose; the dog wagged.")
+    lemmas = {t.text: t.lemma_ for t in doc}
+    assert lemmas["staged"] == "stage" and lemmas["waged"] == "wage"
+    assert lemmas["Wages"] == "wage" and lemmas["rose"] == "rise"

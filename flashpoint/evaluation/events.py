@@ -31,8 +31,8 @@ Two parts (see ``docs/events.md``):
   (share of those sentences with no event at all). The same metrics with a
   ``blind_`` prefix come from ``events_coded_blind.jsonl`` (written after the
   rules were tuned on the first file; some lexicon gaps it revealed were
-  filled later), and with a ``heldout_`` prefix from
-  ``events_coded_heldout.jsonl`` (written after the last change, never tuned on).
+  filled later), with a ``heldout_`` prefix from ``events_coded_heldout.jsonl``
+  and with ``heldout2_`` from ``events_coded_heldout2.jsonl`` (held out: never tuned on).
 """
 
 from __future__ import annotations
@@ -52,7 +52,11 @@ BLIND_PATH = CODED_PATH.with_name("events_coded_blind.jsonl")
 """Sentences written after the rules were tuned on ``CODED_PATH``; a few lexicon gaps they
 showed were filled afterwards, so they are no longer fully blind."""
 HELDOUT_PATH = CODED_PATH.with_name("events_coded_heldout.jsonl")
-"""Sentences written after every rule and lexicon change; scored once, never tuned on."""
+"""Sentences written after every rule and lexicon change of 2026-12-06's first rounds; scored
+after each round since, never tuned on."""
+HELDOUT2_PATH = CODED_PATH.with_name("events_coded_heldout2.jsonl")
+"""A second held-out set, written and coded from the guidelines by another writer before the
+third round's results were seen (docs/events.md); never tuned on."""
 SEED = 13
 C = 30.0
 MIN_DF = 2
@@ -597,7 +601,8 @@ def run(path: Path | None = None, **options: Any) -> dict[str, Any]:
     result = coded(Path(coded_path) if coded_path else None)
     metrics.update(result["metrics"])
     errors = result["errors"]
-    for prefix, extra in (("blind", BLIND_PATH), ("heldout", HELDOUT_PATH)):
+    for prefix, extra in (("blind", BLIND_PATH), ("heldout", HELDOUT_PATH),
+                          ("heldout2", HELDOUT2_PATH)):
         if not options.get("skip_blind") and extra.exists():
             scored = coded(extra)
             metrics.update({f"{prefix}_{k}": v for k, v in scored["metrics"].items()})
@@ -609,6 +614,7 @@ def run(path: Path | None = None, **options: Any) -> dict[str, Any]:
         "split": "penta: cameo/penta_train.tsv, stratified k-fold CV of the sentence classifier; "
                  "pipeline: penta_train.tsv and actors_train.txt, k-fold CV (the analyzer's "
                  "quad-class model trained on the other folds); coded: events_coded.jsonl "
-                 "(dev), events_coded_blind.jsonl, events_coded_heldout.jsonl (held out), with "
+                 "(dev), events_coded_blind.jsonl, events_coded_heldout.jsonl and "
+                 "events_coded_heldout2.jsonl (held out), with "
                  "the packaged model",
     }

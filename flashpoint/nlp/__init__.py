@@ -92,12 +92,34 @@ def load(name: str = MODEL_PACKAGE, faster_rules: bool = True) -> Language:
     NumPy's matrix products (:func:`use_numpy_gemm`): the same annotations."""
     nlp = bare(name)
     nlp.max_length = max(nlp.max_length, 10 * CHUNK_CHARS)
+    fix_lemmas(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("flashpoint_paragraphs", before="parser")
     if faster_rules:
         rules.install(nlp)
         use_numpy_gemm(nlp)
     return nlp
+
+
+SHADOWING_VERBS = frozenset({"stag", "wag"})
+"""Rare verbs in spaCy's English verb index whose presence makes its rule lemmatizer read
+``staged`` as ``stag`` and ``waged`` as ``wag`` (a form in the index wins over the others),
+which hid ``staged a protest`` and ``waged war`` from the events lexicon."""
+
+
+def fix_lemmas(nlp: Language) -> None:
+    """Drop :data:`SHADOWING_VERBS` from the rule lemmatizer's verb index, so that
+    ``staged`` and ``waged`` lemmatise to ``stage`` and ``wage``; other words keep spaCy's
+    lemmas. Called before :mod:`.rules` wraps the index."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return
+    index = lookups.get_table("lemma_index")
+    verbs = index.get("verb")
+    if isinstance(verbs, list):
+        index["verb"] = [word for word in verbs if word not in SHADOWING_VERBS]
 
 
 def use_numpy_gemm(nlp: Language) -> None:

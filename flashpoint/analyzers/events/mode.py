@@ -49,10 +49,11 @@ EMBED_HYPOTHETICAL = frozenset({
     "discuss", "weigh", "contemplate", "fear", "risk", "provoke", "warn", "seek", "want", "wish",
     "hope", "push", "advocate", "recommend", "envisage", "envision", "imagine",
     "simulate", "threaten", "need", "prepare", "trigger", "spark", "invite", "encourage",
+    "ready", "willing", "prepared", "eager", "keen", "unwilling", "reluctant",
 })
 EMBED_FUTURE = frozenset({
     "plan", "intend", "vow", "pledge", "promise", "aim", "expect", "decide", "agree", "schedule",
-    "set", "announce", "offer", "resolve",
+    "set", "announce", "offer", "resolve", "poised", "due", "determined", "vote",
 })
 EMBED_ALLEGED = frozenset({
     "claim", "allege", "accuse", "suspect", "believe", "think", "speculate", "rumor", "rumour",
@@ -125,8 +126,8 @@ def _embedding_mode(x: Token) -> EventMode | None:
         return "alleged"
     if lemma in EMBED_HYPOTHETICAL:
         return "hypothetical"
-    if lemma in EMBED_FUTURE:
-        return "future"
+    if lemma in EMBED_FUTURE or (lemma == "about" and any(c.dep_ == "xcomp" for c in x.children)):
+        return "future"  # "is about to launch"
     if x.pos_ in ("NOUN", "PROPN") and (lemma in HYPO_NOUNS or x.lower_ in HYPO_NOUNS):
         return NOUN_MODE.get(x.lower_, "hypothetical")
     return None

@@ -54,6 +54,17 @@ modality (``considers an embargo``); light verbs are transparent. Not ``rule out
 ``discuss``: who does not rule out a war is not waging it."""
 OBJECT_CONTROL = frozenset({"urge", "ask", "call", "force", "allow", "persuade", "tell", "order",
                             "push", "pressure", "press", "encourage", "invite", "compel", "help"})
+RAISING_DEPS = frozenset({"acomp", "prep", "oprd"})
+"""Where an adjective, ``about`` or a participle that takes a ``to`` infinitive hangs under the
+verb whose subject the infinitive borrows (``Iran is ready to``, ``Turkey is about to``)."""
+RAISING_VERBS = frozenset({"appear", "seem", "look"})
+PASSIVE_RAISING = frozenset({
+    "set", "expect", "force", "poise", "schedule", "slate", "due", "bind", "ask", "urge",
+    "oblige", "compel", "require", "allow", "permit", "authorize", "authorise", "invite",
+    "order", "say", "report", "believe", "think", "rumour", "rumor", "understand", "tell",
+})
+"""Passive verbs whose ``to`` infinitive (parsed as a clause) borrows their subject
+(``Russia is set to expel``); elsewhere a passive's infinitive is a purpose clause."""
 BENEFICIARY_VERBS = frozenset({"come", "rush", "go", "leap", "spring", "run"})
 VERB_POS = frozenset({"VERB"})
 NOUN_POS = frozenset({"NOUN", "PROPN"})
@@ -81,6 +92,11 @@ NATURAL_CAUSES = frozenset({
     "heatwave", "famine", "cholera", "malaria", "covid", "influenza", "lightning", "eruption",
 })
 """Subjects that make "killed", "hit" or "destroyed" a disaster, not an assault."""
+STANDING_PLACES = frozenset({
+    "border", "frontier", "coast", "island", "sea", "soil", "territory", "ground", "shore",
+    "side", "edge", "outskirts", "front", "line", "bank", "peninsula", "flank", "doorstep",
+})
+"""Where drills or deployments happen (``on the border``): not what they are aimed at."""
 FROM_TARGET_CATEGORIES = frozenset({"COERCE", "ASSAULT", "RETREAT"})
 POINTED = frozenset({"at", "on", "against", "toward", "towards"})
 ACCUSING = frozenset({"accuse", "charge", "suspect", "blame", "convict", "sentence", "arrest",
@@ -198,9 +214,32 @@ def refine(trig: Trigger, lex: Lexicon) -> Entry | None:
         s.lower_ in CROWDS or _low(s) in CROWDS for s in trig.sources
     ):
         return lex.entry("PROTEST")
-    if cat == "MOBILIZE" and any(c.dep_ == "prep" and c.lower_ in POINTED for c in verb.children):
+    if cat == "MOBILIZE" and _joint(trig):
+        return lex.entry("COOPERATE")  # "held joint drills": PLOVER's joint military games
+    if cat == "MOBILIZE" and any(c.dep_ == "prep" and c.lower_ in POINTED and not _dated(c)
+                                 for c in verb.children):
         return lex.entry("ASSAULT", -9.0)
+    if cat == "ASSAULT" and _weapons_test(verb):
+        return lex.entry("MOBILIZE")  # "test-fired two missiles": a test, not an attack
     return trig.entry
+
+
+def _joint(trig: Trigger) -> bool:
+    """Whether the exercise a MOBILIZE trigger names is ``joint`` (``held joint drills``)."""
+    nouns = [t for t in (trig.token, trig.combo) if t is not None and t.pos_ in NOUN_POS]
+    return any(c.lower_ == "joint" for n in nouns for c in n.children)
+
+
+def _dated(prep: Token) -> bool:
+    """Whether a preposition's object is a date or a time (``on Saturday``) or where forces
+    stand (``on the border``), not an aim."""
+    return any(o.ent_type_ in ("DATE", "TIME") or _low(o) in STANDING_PLACES for o in _pobjs(prep))
+
+
+def _weapons_test(verb: Token) -> bool:
+    """``test-fired``, ``test-launched``: the verb written as a test (spaCy splits the hyphen)."""
+    doc = verb.doc
+    return verb.i >= 2 and doc[verb.i - 1].text == "-" and doc[verb.i - 2].lower_ == "test"
 
 
 def _has_complement(verb: Token) -> bool:
@@ -289,6 +328,16 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
         objs = _children(head, "dobj")
         if objs:
             return [o for ob in objs for o in _with_conjuncts(ob)]
+    if (_infinitive(verb) and head.pos_ in ("VERB", "AUX") and (
+            verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and _low(head) in PASSIVE_RAISING))):
+        raised = _children(head, "nsubjpass")  # "was forced to withdraw", "is set to expel"
+        if raised and not _children(head, "nsubj"):
+            return [s for c in raised for s in _with_conjuncts(c)]
+    if (verb.dep_ == "xcomp" and head.pos_ in ("ADJ", "ADP", "VERB") and head.head.i != head.i
+            and head.head.pos_ in ("VERB", "AUX") and not _children(head, "nsubj")
+            and (head.dep_ in RAISING_DEPS
+                 or (head.dep_ == "ccomp" and _low(head.head) in RAISING_VERBS))):
+        return subjects(head.head, depth + 1)  # "is ready to", "is about to", "appears poised to"
     if (verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and head.i != verb.i
             and head.pos_ in ("VERB", "AUX")):
         return subjects(head, depth + 1)
@@ -297,6 +346,9 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
         if objs and _low(head.head) in ACCUSING:  # "accused Kyiv of attacking"
             return [o for ob in objs for o in _with_conjuncts(ob)]
         return subjects(head.head, depth + 1)
+    if (verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.dep_ == "dobj"
+            and _low(head.head.head) in ACCUSING):  # "suspect its agents of hacking"
+        return _with_conjuncts(head.head)
     if verb.dep_ == "acl" and head.pos_ in NOUN_POS:  # "Russia's decision to invade"
         owners = _children(head, "poss")
         if owners:
@@ -304,6 +356,11 @@ def subjects(verb: Token, depth: int = 0) -> list[Token]:
         if head.dep_ in ("dobj", "attr") and head.head.pos_ in ("VERB", "AUX"):
             return subjects(head.head, depth + 1)  # "Georgia has no plans to impose"
     return []
+
+
+def _infinitive(verb: Token) -> bool:
+    """Whether ``verb`` is a ``to`` infinitive (``to expel``)."""
+    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
 
 
 def _agents(verb: Token) -> list[Token]:
