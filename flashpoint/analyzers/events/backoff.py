@@ -61,6 +61,7 @@ BALLOT_VERBS = frozenset({"vote", "elect", "reelect", "re-elect", "poll", "campa
 """Voting and campaigning are domestic procedure, never by themselves an event between actors:
 no model-backed trigger (``Millions of Indonesians voted``); what a vote decides
 (``voted to expel``) is the lexicon's."""
+NO_ACT_VERBS = STATIVE_VERBS | BALLOT_VERBS
 NOUN_LINK = 5
 """Largest distance (tokens) from a light verb to the noun that completes its trigger."""
 QUADS = {label: quad for quad, label in PENTA.items()}
@@ -105,7 +106,7 @@ def main_verb(sent: SpacySpan, quad: str) -> Token | None:
     ready = [v for c in verb.children if c.dep_ == "acomp" for v in c.children
              if v.dep_ == "xcomp" and v.pos_ == "VERB"]
     verb = ready[0] if verb.lemma_.lower() == "be" and ready else verb  # "is ready to help"
-    return None if verb.lemma_.lower() in STATIVE_VERBS | BALLOT_VERBS else verb
+    return None if verb.lemma_.lower() in NO_ACT_VERBS else verb
 
 
 def _rejected(verb: Token, lex: Lexicon) -> bool:

@@ -216,7 +216,7 @@ def refine(trig: Trigger, lex: Lexicon) -> Entry | None:
         return lex.entry("PROTEST")
     if cat == "MOBILIZE" and _joint(trig):
         return lex.entry("COOPERATE")  # "held joint drills": PLOVER's joint military games
-    if cat == "MOBILIZE" and any(c.dep_ == "prep" and c.lower_ in POINTED and not _dated(c)
+    if cat == "MOBILIZE" and any(c.dep_ == "prep" and c.lower_ in POINTED and not _unaimed(c)
                                  for c in verb.children):
         return lex.entry("ASSAULT", -9.0)
     if cat == "ASSAULT" and _weapons_test(verb):
@@ -230,7 +230,7 @@ def _joint(trig: Trigger) -> bool:
     return any(c.lower_ == "joint" for n in nouns for c in n.children)
 
 
-def _dated(prep: Token) -> bool:
+def _unaimed(prep: Token) -> bool:
     """Whether a preposition's object is a date or a time (``on Saturday``) or where forces
     stand (``on the border``), not an aim."""
     return any(o.ent_type_ in ("DATE", "TIME") or _low(o) in STANDING_PLACES for o in _pobjs(prep))
