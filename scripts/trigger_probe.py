@@ -44,8 +44,6 @@ sys.path.insert(0, str(ROOT))
 from flashpoint.evaluation import default_datasets_dir  # noqa: E402
 from flashpoint.evaluation import events as recipe  # noqa: E402
 
-QUADS = {"verbal_cooperation": 1, "material_cooperation": 2, "verbal_conflict": 3,
-         "material_conflict": 4}
 UNKNOWN = -1
 
 
@@ -62,7 +60,7 @@ def examples(texts: list[str], labels: list[int]) -> list[dict[str, Any]]:
                                                  strict=True)):
         found = {tr.token.i: tr.entry.category for s in doc.sents
                  for tr in syntax.find_triggers(s, lex)}
-        explained = any(QUADS[lex.quad(c)] == gold for c in found.values())
+        explained = any(plover.PENTA[lex.quad(c)] == gold for c in found.values())
         starts, ends = states.offsets[:, 0], states.offsets[:, 1]
         for tok in doc:
             if tok.pos_ not in ("VERB", "NOUN"):
@@ -72,7 +70,7 @@ def examples(texts: list[str], labels: list[int]) -> list[dict[str, Any]]:
                 continue
             category = found.get(tok.i)
             if category is not None:
-                quad = QUADS[lex.quad(category)]
+                quad = plover.PENTA[lex.quad(category)]
                 label = quad if quad == gold else (0 if gold == 0 else UNKNOWN)
             else:
                 label = 0 if gold == 0 or explained else UNKNOWN
